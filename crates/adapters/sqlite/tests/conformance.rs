@@ -1,0 +1,72 @@
+//! The SQLite store passes the store conformance suite, each test on its own database file.
+
+use std::sync::Arc;
+
+use adapter_sqlite::SqliteStore;
+use ports::Store;
+use testkit::conformance::StoreHarness;
+
+struct Harness {
+    store: SqliteStore,
+    _dir: TempDir,
+}
+
+/// A directory removed when the test ends.
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.0).ok();
+    }
+}
+
+async fn harness() -> Option<Harness> {
+    let dir = std::env::temp_dir().join(format!("cv-sqlite-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}", dir.join("test.db").display());
+    let store = SqliteStore::connect(&url, 4).await.unwrap();
+    adapter_sqlite::migrate(&store).await.unwrap();
+    Some(Harness { store, _dir: TempDir(dir) })
+}
+
+#[async_trait::async_trait]
+impl StoreHarness for Harness {
+    fn store(&self) -> Arc<dyn Store> {
+        Arc::new(self.store.clone())
+    }
+
+    async fn change_sealed_entry(&self, seq: i64) {
+        sqlx::raw_sql("DROP TRIGGER audit_log_sealed_is_final").execute(self.store.pool()).await.unwrap();
+        sqlx::query("UPDATE audit_log SET after_state = '{\"tampered\":true}' WHERE seq = $1")
+            .bind(seq)
+            .execute(self.store.pool())
+            .await
+            .unwrap();
+    }
+
+    async fn delete_sealed_entry(&self, seq: i64) {
+        sqlx::raw_sql("DROP TRIGGER IF EXISTS audit_log_no_delete").execute(self.store.pool()).await.unwrap();
+        sqlx::query("DELETE FROM audit_log WHERE seq = $1").bind(seq).execute(self.store.pool()).await.unwrap();
+    }
+}
+
+testkit::store_conformance_tests!(harness());
+
+#[tokio::test]
+async fn the_audit_log_refuses_deletes_and_changes_to_sealed_entries() {
+    let h = harness().await.unwrap();
+    let store = h.store();
+    let entry = domain::NewAuditEntry::new(
+        uuid::Uuid::now_v7(),
+        chrono::Utc::now(),
+        domain::AuditAction::LoginFailed,
+        domain::Actor::anonymous(),
+    );
+    store.append(&entry).await.unwrap();
+    app::audit::seal_all(&*store).await.unwrap();
+
+    let delete = sqlx::query("DELETE FROM audit_log").execute(h.store.pool()).await;
+    assert!(delete.unwrap_err().to_string().contains("append-only"));
+    let update = sqlx::query("UPDATE audit_log SET action = 'LOGIN_SUCCEEDED'").execute(h.store.pool()).await;
+    assert!(update.unwrap_err().to_string().contains("cannot change"));
+}

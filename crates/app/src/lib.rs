@@ -1,0 +1,8 @@
+//! The use cases of Compliance Vault, written against the ports only. Nothing here knows HTTP,
+//! SQL or any provider; errors say what went wrong in the product's terms.
+
+pub mod audit;
+pub mod context;
+pub mod onboarding;
+
+pub use context::RequestContext;

@@ -1,0 +1,30 @@
+//! The vocabulary of Compliance Vault: identifiers, values that are valid by construction,
+//! statuses and audit actions. Nothing here performs I/O or reads the clock.
+
+mod macros;
+
+pub mod audit;
+pub mod client;
+pub mod email;
+pub mod ids;
+pub mod plan;
+pub mod postcode;
+pub mod property;
+pub mod text;
+
+pub use audit::{Actor, ActorRole, AuditAction, AuditEntry, ChainHash, ChainHashError, NewAuditEntry, Seal};
+pub use client::{Client, ClientType, Intake, NewClient, OnboardingStatus, PreferredContact, SubscriptionStatus};
+pub use email::{Email, EmailError};
+pub use ids::{ClientId, PropertyId, RequestId};
+pub use plan::{BillingPlan, PlanBoundError};
+pub use postcode::{PostcodeError, UkPostcode};
+pub use property::{Nation, NewProperty, Property};
+pub use text::{BoundedText, TextError};
+
+/// The error returned when text names no variant of one of our enumerations.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{value}` is not one of: {expected}")]
+pub struct UnknownVariant {
+    pub value: String,
+    pub expected: &'static str,
+}

@@ -1,0 +1,14 @@
+//! The driven ports: every trait an adapter implements, each method with its `# Errors` contract.
+//! Nothing here knows which database, cache or provider sits behind a trait.
+
+mod audit;
+mod clock;
+mod error;
+mod rate_limit;
+mod store;
+
+pub use audit::{AuditLog, ChainHead};
+pub use clock::Clock;
+pub use error::{BoxError, StoreError};
+pub use rate_limit::{RateDecision, RateLimitError, RateLimiter};
+pub use store::{ClientRepository, CreateClientError, HealthCheck, PropertyRepository, Store};

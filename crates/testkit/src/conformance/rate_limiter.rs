@@ -1,0 +1,64 @@
+//! The rate limiter conformance suite: the same answers from memory and from Redis.
+
+use std::time::Duration;
+
+use ports::{RateDecision, RateLimiter};
+use uuid::Uuid;
+
+/// Generates one `#[tokio::test]` per check. `$make` is an expression giving a future of
+/// `Option<impl RateLimiter>`; `None` means the backend is not configured (skip).
+#[macro_export]
+macro_rules! rate_limiter_conformance_tests {
+    ($make:expr) => {
+        $crate::rate_limiter_conformance_tests!(@each $make;
+            the_limit_is_allowed_and_the_next_attempt_refused,
+            keys_are_counted_apart,
+            the_window_reopens_once_it_has_passed,
+        );
+    };
+    (@each $make:expr; $($check:ident),+ $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $check() {
+                let Some(limiter) = $make.await else { return };
+                $crate::conformance::rate_limiter::$check(&limiter).await;
+            }
+        )+
+    };
+}
+
+fn key() -> String {
+    format!("test:{}", Uuid::new_v4().simple())
+}
+
+pub async fn the_limit_is_allowed_and_the_next_attempt_refused(limiter: &impl RateLimiter) {
+    let key = key();
+    let window = Duration::from_secs(60);
+    for expected_remaining in (0..3).rev() {
+        let decision = limiter.check(&key, 3, window).await.unwrap();
+        assert_eq!(decision, RateDecision::Allowed { remaining: expected_remaining });
+    }
+    match limiter.check(&key, 3, window).await.unwrap() {
+        RateDecision::Limited { retry_after } => {
+            assert!(retry_after >= Duration::from_secs(1) && retry_after <= window, "retry after {retry_after:?}");
+        }
+        other => panic!("the fourth attempt should be refused, got {other:?}"),
+    }
+}
+
+pub async fn keys_are_counted_apart(limiter: &impl RateLimiter) {
+    let (a, b) = (key(), key());
+    let window = Duration::from_secs(60);
+    limiter.check(&a, 1, window).await.unwrap();
+    assert!(matches!(limiter.check(&a, 1, window).await.unwrap(), RateDecision::Limited { .. }));
+    assert_eq!(limiter.check(&b, 1, window).await.unwrap(), RateDecision::Allowed { remaining: 0 });
+}
+
+pub async fn the_window_reopens_once_it_has_passed(limiter: &impl RateLimiter) {
+    let key = key();
+    let window = Duration::from_millis(1_200);
+    limiter.check(&key, 1, window).await.unwrap();
+    assert!(matches!(limiter.check(&key, 1, window).await.unwrap(), RateDecision::Limited { .. }));
+    tokio::time::sleep(window + Duration::from_millis(200)).await;
+    assert_eq!(limiter.check(&key, 1, window).await.unwrap(), RateDecision::Allowed { remaining: 0 });
+}

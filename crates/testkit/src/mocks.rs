@@ -1,0 +1,61 @@
+//! mockall mocks of the ports, for use-case tests that need a port to misbehave on cue.
+
+use async_trait::async_trait;
+use domain::{AuditEntry, Client, ClientId, Email, NewAuditEntry, Property};
+use ports::{
+    AuditLog, ChainHead, ClientRepository, CreateClientError, HealthCheck, PropertyRepository, RateDecision,
+    RateLimitError, RateLimiter, StoreError,
+};
+
+mockall::mock! {
+    pub Store {}
+
+    #[async_trait]
+    impl ClientRepository for Store {
+        async fn create_client(&self, client: &Client, properties: &[Property], audit: &NewAuditEntry) -> Result<(), CreateClientError>;
+        async fn get_client(&self, id: ClientId) -> Result<Option<Client>, StoreError>;
+        async fn find_client_by_email(&self, email: &Email) -> Result<Option<Client>, StoreError>;
+        async fn count_clients(&self) -> Result<u64, StoreError>;
+    }
+
+    #[async_trait]
+    impl PropertyRepository for Store {
+        async fn list_properties(&self, client: ClientId) -> Result<Vec<Property>, StoreError>;
+    }
+
+    #[async_trait]
+    impl AuditLog for Store {
+        async fn append(&self, entry: &NewAuditEntry) -> Result<(), StoreError>;
+        async fn seal_pending(&self, max: u32) -> Result<u32, StoreError>;
+        async fn sealed_entries(&self, after_seq: i64, limit: u32) -> Result<Vec<AuditEntry>, StoreError>;
+        async fn chain_head(&self) -> Result<Option<ChainHead>, StoreError>;
+        async fn unsealed_count(&self) -> Result<u64, StoreError>;
+        async fn entries_for_client(&self, client: ClientId, limit: u32) -> Result<Vec<AuditEntry>, StoreError>;
+    }
+
+    #[async_trait]
+    impl HealthCheck for Store {
+        async fn ping(&self) -> Result<(), StoreError>;
+    }
+}
+
+impl std::fmt::Debug for MockStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MockStore")
+    }
+}
+
+mockall::mock! {
+    pub RateLimiter {}
+
+    #[async_trait]
+    impl RateLimiter for RateLimiter {
+        async fn check(&self, key: &str, limit: u32, window: std::time::Duration) -> Result<RateDecision, RateLimitError>;
+    }
+}
+
+impl std::fmt::Debug for MockRateLimiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MockRateLimiter")
+    }
+}
