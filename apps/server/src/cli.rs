@@ -1,0 +1,53 @@
+//! The command line: `serve`, `migrate`, `audit verify`, `compliance check`.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "compliance-vault", version, about = "Keeps UK rental properties legally compliant and proves it.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API (the default when no command is given). Migrates the database first.
+    Serve,
+    /// Bring the database schema up to date, then exit.
+    Migrate,
+    /// Work with the audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Seal pending entries, then check the whole hash chain. Exits 1 if it is broken.
+    Verify {
+        /// Check only; do not seal pending entries first.
+        #[arg(long)]
+        no_seal: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ComplianceCommand {
+    /// Evaluate one property: JSON on standard input, the evaluation as JSON on standard output.
+    Check {
+        /// The date to evaluate as of (YYYY-MM-DD); defaults to today in Europe/London.
+        #[arg(long, value_parser = parse_date)]
+        today: Option<NaiveDate>,
+        /// Read the property from this file instead of standard input.
+        #[arg(long)]
+        input: Option<PathBuf>,
+    },
+}
+
+fn parse_date(raw: &str) -> Result<NaiveDate, String> {
+    raw.parse().map_err(|_| format!("`{raw}` is not a date written YYYY-MM-DD"))
+}

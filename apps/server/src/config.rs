@@ -1,0 +1,220 @@
+//! Typed settings from the environment (and an optional `.env`). Secrets are `SecretString`:
+//! printing the settings never prints them. Production refuses settings that would be unsafe.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use secrecy::{ExposeSecret, SecretString};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+/// A setting that is missing, malformed or unsafe; the message names the variable.
+#[derive(Debug, thiserror::Error)]
+#[error("{name}: {problem}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub problem: String,
+}
+
+fn invalid(name: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError { name, problem: problem.into() }
+}
+
+/// Everything the server reads from its environment.
+#[derive(Clone)]
+pub struct Settings {
+    pub environment: Environment,
+    pub bind_addr: SocketAddr,
+    pub data_dir: PathBuf,
+    /// `None` means SQLite in the data directory.
+    pub database_url: Option<SecretString>,
+    pub database_max_connections: u32,
+    pub jwt_secret: Option<SecretString>,
+    pub cors_allowed_origins: Vec<String>,
+    pub public_base_url: Option<String>,
+    pub intake_limit_per_minute: u32,
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines, for a terminal.
+    Pretty,
+    /// One JSON object per line, for a log pipeline.
+    Json,
+}
+
+impl Settings {
+    /// Reads the process environment, after loading `.env` from the working directory if present.
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming the first bad setting.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        // A missing .env is normal; a malformed one is reported by the variables it leaves out.
+        dotenvy::dotenv().ok();
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Builds settings from any variable source (the environment, or a map in tests).
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming the first bad setting.
+    pub fn from_lookup(var: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let environment = match var("ENVIRONMENT").as_deref().map(str::to_ascii_lowercase).as_deref() {
+            None | Some("development" | "dev" | "test") => Environment::Development,
+            Some("production" | "prod") => Environment::Production,
+            Some(other) => return Err(invalid("ENVIRONMENT", format!("`{other}` is not development or production"))),
+        };
+        let bind_addr = var("BIND_ADDR")
+            .unwrap_or_else(|| "127.0.0.1:8080".into())
+            .parse()
+            .map_err(|e| invalid("BIND_ADDR", format!("not a socket address: {e}")))?;
+        let number = |name: &'static str, default: u32| -> Result<u32, ConfigError> {
+            var(name).map_or(Ok(default), |v| v.trim().parse().map_err(|e| invalid(name, format!("not a number: {e}"))))
+        };
+        let log_format = match var("LOG_FORMAT").as_deref() {
+            Some("json") => LogFormat::Json,
+            Some("pretty") => LogFormat::Pretty,
+            None if environment == Environment::Production => LogFormat::Json,
+            None => LogFormat::Pretty,
+            Some(other) => return Err(invalid("LOG_FORMAT", format!("`{other}` is not json or pretty"))),
+        };
+        let settings = Self {
+            environment,
+            bind_addr,
+            data_dir: PathBuf::from(var("DATA_DIR").unwrap_or_else(|| "./data".into())),
+            database_url: var("DATABASE_URL").map(SecretString::from),
+            database_max_connections: number("DATABASE_MAX_CONNECTIONS", 16)?,
+            jwt_secret: var("JWT_SECRET").map(SecretString::from),
+            cors_allowed_origins: var("CORS_ALLOWED_ORIGINS")
+                .map(|v| v.split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect())
+                .unwrap_or_default(),
+            public_base_url: var("PUBLIC_BASE_URL").or_else(|| var("FRONTEND_URL")),
+            intake_limit_per_minute: number("INTAKE_RATE_LIMIT_PER_MINUTE", 10)?,
+            log_format,
+        };
+        settings.check_production()?;
+        Ok(settings)
+    }
+
+    /// Production refuses what would be unsafe there, naming the setting.
+    fn check_production(&self) -> Result<(), ConfigError> {
+        if self.environment != Environment::Production {
+            return Ok(());
+        }
+        let secret_len = self.jwt_secret.as_ref().map_or(0, |s| s.expose_secret().chars().count());
+        if secret_len < 32 {
+            return Err(invalid("JWT_SECRET", "must be at least 32 characters in production"));
+        }
+        if self.cors_allowed_origins.iter().any(|o| o == "*") {
+            return Err(invalid("CORS_ALLOWED_ORIGINS", "must list origins, not `*`, in production"));
+        }
+        Ok(())
+    }
+
+    /// The database URL to connect to: the configured one, or SQLite in the data directory.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.expose_secret().to_owned(),
+            None => format!("sqlite://{}", self.data_dir.join("compliance-vault.db").display()),
+        }
+    }
+
+    pub fn uses_sqlite(&self) -> bool {
+        self.database_url().starts_with("sqlite:")
+    }
+}
+
+/// Prints every setting; secrets and any password inside the database URL are redacted.
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("environment", &self.environment)
+            .field("bind_addr", &self.bind_addr)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &redact_url(&self.database_url()))
+            .field("database_max_connections", &self.database_max_connections)
+            .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "[REDACTED]"))
+            .field("cors_allowed_origins", &self.cors_allowed_origins)
+            .field("public_base_url", &self.public_base_url)
+            .field("intake_limit_per_minute", &self.intake_limit_per_minute)
+            .field("log_format", &self.log_format)
+            .finish()
+    }
+}
+
+/// `scheme://user:secret@host/db` becomes `scheme://user:[REDACTED]@host/db`.
+fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else { return url.to_owned() };
+    let rest = &url[scheme_end..];
+    let Some(at) = rest.find('@') else { return url.to_owned() };
+    match rest[..at].find(':') {
+        Some(colon) => format!("{}{}:[REDACTED]{}", &url[..scheme_end], &rest[..colon], &rest[at..]),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Settings::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn no_configuration_means_sqlite_under_data_on_localhost() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.bind_addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.database_url(), "sqlite://./data/compliance-vault.db");
+        assert!(s.uses_sqlite());
+        assert_eq!(s.intake_limit_per_minute, 10);
+        assert_eq!(s.log_format, LogFormat::Pretty);
+    }
+
+    #[test]
+    fn production_refuses_a_short_jwt_secret_naming_it() {
+        let err = settings(&[("ENVIRONMENT", "production"), ("JWT_SECRET", "short")]).unwrap_err();
+        assert_eq!(err.name, "JWT_SECRET");
+        let err = settings(&[("ENVIRONMENT", "production")]).unwrap_err();
+        assert_eq!(err.name, "JWT_SECRET");
+    }
+
+    #[test]
+    fn production_refuses_cors_open_to_any_origin() {
+        let secret = "x".repeat(32);
+        let err = settings(&[("ENVIRONMENT", "production"), ("JWT_SECRET", &secret), ("CORS_ALLOWED_ORIGINS", "*")])
+            .unwrap_err();
+        assert_eq!(err.name, "CORS_ALLOWED_ORIGINS");
+        let ok = settings(&[("ENVIRONMENT", "production"), ("JWT_SECRET", &secret)]).unwrap();
+        assert_eq!(ok.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn printing_settings_never_prints_a_secret() {
+        let s = settings(&[
+            ("JWT_SECRET", "super-secret-jwt-value"),
+            ("DATABASE_URL", "postgres://app:db-password@db:5432/vault"),
+        ])
+        .unwrap();
+        let printed = format!("{s:?}");
+        assert!(!printed.contains("super-secret-jwt-value"), "{printed}");
+        assert!(!printed.contains("db-password"), "{printed}");
+        assert!(printed.contains("postgres://app:[REDACTED]@db:5432/vault"), "{printed}");
+    }
+
+    #[test]
+    fn a_malformed_setting_is_named() {
+        assert_eq!(settings(&[("BIND_ADDR", "nowhere")]).unwrap_err().name, "BIND_ADDR");
+        assert_eq!(settings(&[("INTAKE_RATE_LIMIT_PER_MINUTE", "ten")]).unwrap_err().name, "INTAKE_RATE_LIMIT_PER_MINUTE");
+        assert_eq!(settings(&[("ENVIRONMENT", "staging")]).unwrap_err().name, "ENVIRONMENT");
+    }
+}

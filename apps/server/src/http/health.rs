@@ -1,0 +1,54 @@
+//! `GET /api/health`: is the database reachable, which version is running, is the audit chain
+//! keeping up.
+
+use actix_web::{HttpResponse, get, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// `ok`, or `degraded` when the database cannot be reached.
+    #[schema(example = "ok")]
+    pub status: &'static str,
+    #[schema(example = "0.1.0")]
+    pub version: &'static str,
+    pub database: DatabaseHealth,
+    /// Audit entries written but not yet linked into the chain; null when unknown.
+    pub audit_unsealed: Option<u64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DatabaseHealth {
+    pub reachable: bool,
+    /// `sqlite` or `postgres`.
+    pub backend: &'static str,
+}
+
+/// Liveness and readiness in one: 200 when the database answers, 503 when it does not.
+#[utoipa::path(
+    tag = "operations",
+    responses(
+        (status = 200, description = "Healthy", body = Health),
+        (status = 503, description = "The database is unreachable", body = Health),
+    )
+)]
+#[get("/api/health")]
+pub async fn health(state: web::Data<AppState>) -> HttpResponse {
+    let reachable = match state.store.ping().await {
+        Ok(()) => true,
+        Err(error) => {
+            tracing::warn!(error = ?error, "health check: database unreachable");
+            false
+        }
+    };
+    let audit_unsealed = if reachable { state.store.unsealed_count().await.ok() } else { None };
+    let body = Health {
+        status: if reachable { "ok" } else { "degraded" },
+        version: env!("CARGO_PKG_VERSION"),
+        database: DatabaseHealth { reachable, backend: state.backend },
+        audit_unsealed,
+    };
+    if reachable { HttpResponse::Ok().json(body) } else { HttpResponse::ServiceUnavailable().json(body) }
+}

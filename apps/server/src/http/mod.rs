@@ -1,0 +1,88 @@
+//! The HTTP API: routes, middleware and the OpenAPI document built from the handlers.
+
+pub mod health;
+pub mod intake;
+pub mod problem;
+pub mod request_id;
+
+use actix_cors::Cors;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::{App, HttpResponse, web};
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Compliance Vault API",
+        description = "Keeps UK rental properties legally compliant and proves it. Errors are \
+                       application/problem+json; every response carries X-Request-Id.",
+    ),
+    components(schemas(problem::Problem, problem::FieldError)),
+    tags(
+        (name = "onboarding", description = "Intake, payment and provisioning"),
+        (name = "operations", description = "Health and the API description"),
+    )
+)]
+struct ApiDoc;
+
+/// The OpenAPI document of every route in [`routes`].
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(routes).split_for_parts().1
+}
+
+fn routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    config.service(intake::submit).service(intake::status).service(health::health);
+}
+
+/// The served document: `GET /api/openapi.json`.
+async fn openapi_json(doc: web::Data<serde_json::Value>) -> HttpResponse {
+    HttpResponse::Ok().json(doc.get_ref())
+}
+
+/// The whole application, with its middleware, for one worker.
+pub fn app(
+    state: AppState,
+    openapi: web::Data<serde_json::Value>,
+    cors_origins: Vec<String>,
+) -> App<
+    impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error, InitError = ()>
+> {
+    let limit = intake::BODY_LIMIT;
+    let json = web::JsonConfig::default().limit(limit).error_handler(move |e, _| problem::json_error(e, limit).into());
+    let (app, _) = App::new().into_utoipa_app().configure(routes).split_for_parts();
+    app.app_data(web::Data::new(state))
+        .app_data(json)
+        .app_data(openapi)
+        .route("/api/openapi.json", web::get().to(openapi_json))
+        .default_service(web::to(|| async { Err::<HttpResponse, _>(problem::ApiError::NotFound("there is nothing at this address")) }))
+        .wrap(cors(&cors_origins))
+        .wrap(security_headers())
+        .wrap(from_fn(request_id::middleware))
+}
+
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add(("Strict-Transport-Security", "max-age=63072000; includeSubDomains"))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"))
+        .add(("Referrer-Policy", "no-referrer"))
+        .add(("Cache-Control", "no-store"))
+}
+
+fn cors(origins: &[String]) -> Cors {
+    let mut cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers(["content-type", "authorization", "x-request-id"])
+        .expose_headers(["x-request-id", "retry-after"])
+        .max_age(3600);
+    for origin in origins {
+        cors = if origin == "*" { cors.allow_any_origin() } else { cors.allowed_origin(origin) };
+    }
+    cors
+}

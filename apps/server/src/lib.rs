@@ -1,0 +1,13 @@
+//! The `compliance-vault` binary's library: configuration, telemetry, the HTTP API, the
+//! command-line tools and the composition root. The only crate that names concrete adapters.
+
+pub mod cli;
+pub mod clock;
+pub mod commands;
+pub mod config;
+pub mod http;
+pub mod rate_limit;
+pub mod sealer;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

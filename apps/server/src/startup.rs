@@ -1,0 +1,99 @@
+//! The composition root: opens the store named by the settings, wires the ports into the HTTP
+//! application, binds the listener and runs until SIGTERM/SIGINT, sealing the audit chain last.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::{HttpServer, web};
+use adapter_postgres::PgStore;
+use adapter_sqlite::SqliteStore;
+use anyhow::Context;
+use app::onboarding::IntakeLimits;
+use ports::Store;
+use tokio::sync::watch;
+
+use crate::clock::SystemClock;
+use crate::config::Settings;
+use crate::rate_limit::InMemoryRateLimiter;
+use crate::state::AppState;
+use crate::{http, sealer};
+
+/// Opens and migrates the configured store: SQLite (creating the data directory) or PostgreSQL.
+///
+/// # Errors
+/// When the database cannot be opened or migrated.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<(Arc<dyn Store>, &'static str)> {
+    let url = settings.database_url();
+    if settings.uses_sqlite() {
+        std::fs::create_dir_all(&settings.data_dir)
+            .with_context(|| format!("creating the data directory {}", settings.data_dir.display()))?;
+        let store = SqliteStore::connect(&url, settings.database_max_connections).await.context("opening the SQLite database")?;
+        adapter_sqlite::migrate(&store).await.context("migrating the SQLite database")?;
+        Ok((Arc::new(store), "sqlite"))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        let store = PgStore::connect(&url, settings.database_max_connections).await.context("connecting to PostgreSQL")?;
+        adapter_postgres::migrate(&store).await.context("migrating the PostgreSQL database")?;
+        Ok((Arc::new(store), "postgres"))
+    } else {
+        anyhow::bail!("DATABASE_URL: must start with sqlite:, postgres: or postgresql:")
+    }
+}
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    store: Arc<dyn Store>,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application").field("port", &self.port).field("store", &self.store).finish_non_exhaustive()
+    }
+}
+
+impl Application {
+    /// Opens the store, binds `settings.bind_addr` (port 0 picks a free one) and builds the server.
+    ///
+    /// # Errors
+    /// When the store cannot be opened or the address cannot be bound.
+    pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let (store, backend) = open_store(settings).await?;
+        let listener = TcpListener::bind(settings.bind_addr).with_context(|| format!("binding {}", settings.bind_addr))?;
+        let port = listener.local_addr()?.port();
+        let state = AppState {
+            store: Arc::clone(&store),
+            clock: Arc::new(SystemClock),
+            rate_limiter: Arc::new(InMemoryRateLimiter::default()),
+            intake_limits: IntakeLimits { per_address: settings.intake_limit_per_minute, window: Duration::from_secs(60) },
+            backend,
+        };
+        let openapi = web::Data::new(serde_json::to_value(http::openapi()).context("serialising the OpenAPI document")?);
+        let cors_origins = settings.cors_allowed_origins.clone();
+        let server = HttpServer::new(move || http::app(state.clone(), openapi.clone(), cors_origins.clone()))
+            .listen(listener)?
+            .shutdown_timeout(10)
+            .run();
+        Ok(Self { port, server, store })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until the process is told to stop, then seals the audit entries still pending.
+    ///
+    /// # Errors
+    /// When the server fails.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let sealer = tokio::spawn(sealer::run(Arc::clone(&self.store), stop_rx));
+        let served = self.server.await;
+        tracing::info!("server stopped; sealing the audit chain");
+        stop_tx.send(true).ok();
+        sealer.await.ok();
+        served.context("running the HTTP server")
+    }
+}

@@ -1,0 +1,31 @@
+//! What every handler shares: the ports, behind `Arc<dyn …>` so one binary serves either backend.
+
+use std::sync::Arc;
+
+use actix_web::{HttpMessage, HttpRequest};
+use app::RequestContext;
+use app::onboarding::IntakeLimits;
+use domain::{Actor, RequestId};
+use ports::{Clock, RateLimiter, Store};
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub rate_limiter: Arc<dyn RateLimiter>,
+    pub intake_limits: IntakeLimits,
+    /// `sqlite` or `postgres`, for the health report.
+    pub backend: &'static str,
+}
+
+impl AppState {
+    /// The use-case context of an anonymous request.
+    pub fn request_context(&self, req: &HttpRequest) -> RequestContext {
+        RequestContext {
+            actor: Actor::anonymous(),
+            request_id: req.extensions().get::<RequestId>().cloned(),
+            // The peer address, not a forwarded header: a client cannot choose its own bucket.
+            source_address: req.peer_addr().map(|a| a.ip().to_string()),
+        }
+    }
+}
