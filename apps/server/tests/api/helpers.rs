@@ -1,0 +1,122 @@
+//! Spawning the application on a fresh database, and typed calls to its endpoints.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use compliance_vault::config::Settings;
+use compliance_vault::startup::{Application, open_store};
+use ports::Store;
+use serde_json::{Value, json};
+
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Declares, for each named test function `async fn name(app: TestApp)`, a module with one test
+/// per backend.
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite, &[]).await.expect("SQLite needs no service");
+                super::$name(app).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(app) = crate::helpers::spawn_app(crate::helpers::Backend::Postgres, &[]).await else { return };
+                super::$name(app).await;
+            }
+        }
+    )+};
+}
+pub(crate) use on_both_backends;
+
+pub struct TestApp {
+    pub address: String,
+    pub http: reqwest::Client,
+    /// The same database the server uses, for assertions beneath the API.
+    pub store: Arc<dyn Store>,
+    pub settings: Settings,
+    _data_dir: TempDir,
+}
+
+/// A directory removed when the test ends.
+pub struct TempDir(pub PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.0).ok();
+    }
+}
+
+/// Starts the server on a free port with its own database; `None` when the backend is not
+/// configured (the test skips, saying so). `extra` overrides settings.
+pub async fn spawn_app(backend: Backend, extra: &[(&str, &str)]) -> Option<TestApp> {
+    let dir = std::env::temp_dir().join(format!("cv-api-{}", uuid::Uuid::new_v4().simple()));
+    let mut vars: HashMap<String, String> = HashMap::from([
+        ("BIND_ADDR".into(), "127.0.0.1:0".into()),
+        ("DATA_DIR".into(), dir.display().to_string()),
+        ("DATABASE_MAX_CONNECTIONS".into(), "8".into()),
+        // Tests submit many intakes from 127.0.0.1; the limit has a test of its own.
+        ("INTAKE_RATE_LIMIT_PER_MINUTE".into(), "10000".into()),
+    ]);
+    if let Backend::Postgres = backend {
+        vars.insert("DATABASE_URL".into(), testkit::services::fresh_postgres_database().await?);
+    }
+    for (key, value) in extra {
+        vars.insert((*key).into(), (*value).into());
+    }
+    let settings = Settings::from_lookup(|name| vars.get(name).cloned()).expect("valid test settings");
+    let app = start(&settings).await;
+    let (store, _) = open_store(&settings).await.expect("open the test database");
+    Some(TestApp { address: app, http: reqwest::Client::new(), store, settings, _data_dir: TempDir(dir) })
+}
+
+/// Builds and spawns a server for `settings`; returns its base address.
+pub async fn start(settings: &Settings) -> String {
+    let application = Application::build(settings).await.expect("the application starts");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    tokio::spawn(application.run_until_stopped());
+    address
+}
+
+/// The guide's example intake, with its own email.
+pub fn valid_intake(email: &str) -> Value {
+    json!({
+        "full_name": "Test Client",
+        "email": email,
+        "client_type": "INDIVIDUAL",
+        "preferred_contact": "EMAIL",
+        "billing_plan": "PLAN_1",
+        "properties": [{
+            "address_line_1": "123 Test St",
+            "city": "London",
+            "postcode": "SW1A 1AA"
+        }],
+        "consent_data_processing": true,
+        "consent_communications": true
+    })
+}
+
+pub fn property() -> Value {
+    json!({"address_line_1": "1 High Street", "city": "Leeds", "postcode": "LS1 4AP"})
+}
+
+impl TestApp {
+    pub async fn submit_intake(&self, body: &Value) -> reqwest::Response {
+        self.http.post(format!("{}/api/intake/submit", self.address)).json(body).send().await.expect("request sent")
+    }
+
+    pub async fn intake_status(&self, id: &str) -> reqwest::Response {
+        self.http.get(format!("{}/api/intake/{id}/status", self.address)).send().await.expect("request sent")
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(format!("{}{path}", self.address)).send().await.expect("request sent")
+    }
+}
