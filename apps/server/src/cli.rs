@@ -6,7 +6,11 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "compliance-vault", version, about = "Keeps UK rental properties legally compliant and proves it.")]
+#[command(
+    name = "compliance-vault",
+    version,
+    about = "Keeps UK rental properties legally compliant and proves it."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -49,5 +53,6 @@ pub enum ComplianceCommand {
 }
 
 fn parse_date(raw: &str) -> Result<NaiveDate, String> {
-    raw.parse().map_err(|_| format!("`{raw}` is not a date written YYYY-MM-DD"))
+    raw.parse()
+        .map_err(|_| format!("`{raw}` is not a date written YYYY-MM-DD"))
 }

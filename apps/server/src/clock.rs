@@ -19,12 +19,19 @@ pub fn london_date(now: DateTime<Utc>) -> NaiveDate {
     let year = now.year();
     let starts = last_sunday_at_one_utc(year, 3);
     let ends = last_sunday_at_one_utc(year, 10);
-    let offset = if (starts..ends).contains(&now) { Duration::hours(1) } else { Duration::zero() };
+    let offset = if (starts..ends).contains(&now) {
+        Duration::hours(1)
+    } else {
+        Duration::zero()
+    };
     (now + offset).date_naive()
 }
 
 fn last_sunday_at_one_utc(year: i32, month: u32) -> DateTime<Utc> {
-    let last_day = (28..=31).rev().find_map(|d| NaiveDate::from_ymd_opt(year, month, d)).unwrap_or_default();
+    let last_day = (28..=31)
+        .rev()
+        .find_map(|d| NaiveDate::from_ymd_opt(year, month, d))
+        .unwrap_or_default();
     let back = last_day.weekday().num_days_from_sunday();
     let sunday = last_day - Duration::days(i64::from(back));
     debug_assert_eq!(sunday.weekday(), Weekday::Sun);

@@ -22,7 +22,9 @@ pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(&settings).await,
         Command::Migrate => migrate(&settings).await,
-        Command::Audit { command: AuditCommand::Verify { no_seal } } => audit_verify(&settings, no_seal).await,
+        Command::Audit {
+            command: AuditCommand::Verify { no_seal },
+        } => audit_verify(&settings, no_seal).await,
     };
     result.unwrap_or_else(|error| {
         eprintln!("error: {error:#}");
@@ -40,7 +42,7 @@ async fn serve(settings: &Settings) -> anyhow::Result<ExitCode> {
 
 async fn migrate(settings: &Settings) -> anyhow::Result<ExitCode> {
     let (_store, backend) = open_store(settings).await?;
-    println!("{backend} database is up to date");
+    writeln!(std::io::stdout(), "{backend} database is up to date")?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -53,13 +55,21 @@ async fn audit_verify(settings: &Settings, no_seal: bool) -> anyhow::Result<Exit
     let mut out = std::io::stdout().lock();
     match report.break_at {
         None => {
-            writeln!(out, "OK: {} entries verified; {} not yet sealed", report.verified, report.unsealed)?;
+            writeln!(
+                out,
+                "OK: {} entries verified; {} not yet sealed",
+                report.verified, report.unsealed
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Some(broken) => {
             let id = broken.entry_id.map(|id| format!(" (id {id})")).unwrap_or_default();
             writeln!(out, "BROKEN at entry {}{id}: {}", broken.seq, broken.problem)?;
-            writeln!(out, "{} entries before it verified; {} not yet sealed", report.verified, report.unsealed)?;
+            writeln!(
+                out,
+                "{} entries before it verified; {} not yet sealed",
+                report.verified, report.unsealed
+            )?;
             Ok(ExitCode::FAILURE)
         }
     }

@@ -22,7 +22,10 @@ pub struct ConfigError {
 }
 
 fn invalid(name: &'static str, problem: impl Into<String>) -> ConfigError {
-    ConfigError { name, problem: problem.into() }
+    ConfigError {
+        name,
+        problem: problem.into(),
+    }
 }
 
 /// Everything the server reads from its environment.
@@ -68,14 +71,23 @@ impl Settings {
         let environment = match var("ENVIRONMENT").as_deref().map(str::to_ascii_lowercase).as_deref() {
             None | Some("development" | "dev" | "test") => Environment::Development,
             Some("production" | "prod") => Environment::Production,
-            Some(other) => return Err(invalid("ENVIRONMENT", format!("`{other}` is not development or production"))),
+            Some(other) => {
+                return Err(invalid(
+                    "ENVIRONMENT",
+                    format!("`{other}` is not development or production"),
+                ));
+            }
         };
         let bind_addr = var("BIND_ADDR")
             .unwrap_or_else(|| "127.0.0.1:8080".into())
             .parse()
             .map_err(|e| invalid("BIND_ADDR", format!("not a socket address: {e}")))?;
         let number = |name: &'static str, default: u32| -> Result<u32, ConfigError> {
-            var(name).map_or(Ok(default), |v| v.trim().parse().map_err(|e| invalid(name, format!("not a number: {e}"))))
+            var(name).map_or(Ok(default), |v| {
+                v.trim()
+                    .parse()
+                    .map_err(|e| invalid(name, format!("not a number: {e}")))
+            })
         };
         let log_format = match var("LOG_FORMAT").as_deref() {
             Some("json") => LogFormat::Json,
@@ -92,7 +104,12 @@ impl Settings {
             database_max_connections: number("DATABASE_MAX_CONNECTIONS", 16)?,
             jwt_secret: var("JWT_SECRET").map(SecretString::from),
             cors_allowed_origins: var("CORS_ALLOWED_ORIGINS")
-                .map(|v| v.split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect())
+                .map(|v| {
+                    v.split(',')
+                        .map(|o| o.trim().to_owned())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
                 .unwrap_or_default(),
             public_base_url: var("PUBLIC_BASE_URL").or_else(|| var("FRONTEND_URL")),
             intake_limit_per_minute: number("INTAKE_RATE_LIMIT_PER_MINUTE", 10)?,
@@ -107,12 +124,18 @@ impl Settings {
         if self.environment != Environment::Production {
             return Ok(());
         }
-        let secret_len = self.jwt_secret.as_ref().map_or(0, |s| s.expose_secret().chars().count());
+        let secret_len = self
+            .jwt_secret
+            .as_ref()
+            .map_or(0, |s| s.expose_secret().chars().count());
         if secret_len < 32 {
             return Err(invalid("JWT_SECRET", "must be at least 32 characters in production"));
         }
         if self.cors_allowed_origins.iter().any(|o| o == "*") {
-            return Err(invalid("CORS_ALLOWED_ORIGINS", "must list origins, not `*`, in production"));
+            return Err(invalid(
+                "CORS_ALLOWED_ORIGINS",
+                "must list origins, not `*`, in production",
+            ));
         }
         Ok(())
     }
@@ -150,9 +173,13 @@ impl fmt::Debug for Settings {
 
 /// `scheme://user:secret@host/db` becomes `scheme://user:[REDACTED]@host/db`.
 fn redact_url(url: &str) -> String {
-    let Some(scheme_end) = url.find("://").map(|i| i + 3) else { return url.to_owned() };
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
     let rest = &url[scheme_end..];
-    let Some(at) = rest.find('@') else { return url.to_owned() };
+    let Some(at) = rest.find('@') else {
+        return url.to_owned();
+    };
     match rest[..at].find(':') {
         Some(colon) => format!("{}{}:[REDACTED]{}", &url[..scheme_end], &rest[..colon], &rest[at..]),
         None => url.to_owned(),
@@ -191,8 +218,12 @@ mod tests {
     #[test]
     fn production_refuses_cors_open_to_any_origin() {
         let secret = "x".repeat(32);
-        let err = settings(&[("ENVIRONMENT", "production"), ("JWT_SECRET", &secret), ("CORS_ALLOWED_ORIGINS", "*")])
-            .unwrap_err();
+        let err = settings(&[
+            ("ENVIRONMENT", "production"),
+            ("JWT_SECRET", &secret),
+            ("CORS_ALLOWED_ORIGINS", "*"),
+        ])
+        .unwrap_err();
         assert_eq!(err.name, "CORS_ALLOWED_ORIGINS");
         let ok = settings(&[("ENVIRONMENT", "production"), ("JWT_SECRET", &secret)]).unwrap();
         assert_eq!(ok.log_format, LogFormat::Json);
@@ -214,7 +245,10 @@ mod tests {
     #[test]
     fn a_malformed_setting_is_named() {
         assert_eq!(settings(&[("BIND_ADDR", "nowhere")]).unwrap_err().name, "BIND_ADDR");
-        assert_eq!(settings(&[("INTAKE_RATE_LIMIT_PER_MINUTE", "ten")]).unwrap_err().name, "INTAKE_RATE_LIMIT_PER_MINUTE");
+        assert_eq!(
+            settings(&[("INTAKE_RATE_LIMIT_PER_MINUTE", "ten")]).unwrap_err().name,
+            "INTAKE_RATE_LIMIT_PER_MINUTE"
+        );
         assert_eq!(settings(&[("ENVIRONMENT", "staging")]).unwrap_err().name, "ENVIRONMENT");
     }
 }

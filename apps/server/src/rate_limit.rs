@@ -20,7 +20,10 @@ const PRUNE_ABOVE: usize = 10_000;
 impl RateLimiter for InMemoryRateLimiter {
     async fn check(&self, key: &str, limit: u32, window: Duration) -> Result<RateDecision, RateLimitError> {
         let now = Instant::now();
-        let mut attempts = self.attempts.lock().map_err(|_| RateLimitError("rate limiter lock poisoned".into()))?;
+        let mut attempts = self
+            .attempts
+            .lock()
+            .map_err(|_| RateLimitError("rate limiter lock poisoned".into()))?;
         if attempts.len() > PRUNE_ABOVE {
             attempts.retain(|_, times| times.back().is_some_and(|last| now.duration_since(*last) < window));
         }
@@ -31,11 +34,15 @@ impl RateLimiter for InMemoryRateLimiter {
         let used = u32::try_from(times.len()).unwrap_or(u32::MAX);
         if used >= limit {
             let oldest = times.front().copied().unwrap_or(now);
-            let retry_after = window.saturating_sub(now.duration_since(oldest)).max(Duration::from_secs(1));
+            let retry_after = window
+                .saturating_sub(now.duration_since(oldest))
+                .max(Duration::from_secs(1));
             return Ok(RateDecision::Limited { retry_after });
         }
         times.push_back(now);
-        Ok(RateDecision::Allowed { remaining: limit - used - 1 })
+        Ok(RateDecision::Allowed {
+            remaining: limit - used - 1,
+        })
     }
 }
 

@@ -29,12 +29,20 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<(Arc<dyn Store>, 
     if settings.uses_sqlite() {
         std::fs::create_dir_all(&settings.data_dir)
             .with_context(|| format!("creating the data directory {}", settings.data_dir.display()))?;
-        let store = SqliteStore::connect(&url, settings.database_max_connections).await.context("opening the SQLite database")?;
-        adapter_sqlite::migrate(&store).await.context("migrating the SQLite database")?;
+        let store = SqliteStore::connect(&url, settings.database_max_connections)
+            .await
+            .context("opening the SQLite database")?;
+        adapter_sqlite::migrate(&store)
+            .await
+            .context("migrating the SQLite database")?;
         Ok((Arc::new(store), "sqlite"))
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        let store = PgStore::connect(&url, settings.database_max_connections).await.context("connecting to PostgreSQL")?;
-        adapter_postgres::migrate(&store).await.context("migrating the PostgreSQL database")?;
+        let store = PgStore::connect(&url, settings.database_max_connections)
+            .await
+            .context("connecting to PostgreSQL")?;
+        adapter_postgres::migrate(&store)
+            .await
+            .context("migrating the PostgreSQL database")?;
         Ok((Arc::new(store), "postgres"))
     } else {
         anyhow::bail!("DATABASE_URL: must start with sqlite:, postgres: or postgresql:")
@@ -50,7 +58,10 @@ pub struct Application {
 
 impl std::fmt::Debug for Application {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Application").field("port", &self.port).field("store", &self.store).finish_non_exhaustive()
+        f.debug_struct("Application")
+            .field("port", &self.port)
+            .field("store", &self.store)
+            .finish_non_exhaustive()
     }
 }
 
@@ -61,16 +72,21 @@ impl Application {
     /// When the store cannot be opened or the address cannot be bound.
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
         let (store, backend) = open_store(settings).await?;
-        let listener = TcpListener::bind(settings.bind_addr).with_context(|| format!("binding {}", settings.bind_addr))?;
+        let listener =
+            TcpListener::bind(settings.bind_addr).with_context(|| format!("binding {}", settings.bind_addr))?;
         let port = listener.local_addr()?.port();
         let state = AppState {
             store: Arc::clone(&store),
             clock: Arc::new(SystemClock),
             rate_limiter: Arc::new(InMemoryRateLimiter::default()),
-            intake_limits: IntakeLimits { per_address: settings.intake_limit_per_minute, window: Duration::from_secs(60) },
+            intake_limits: IntakeLimits {
+                per_address: settings.intake_limit_per_minute,
+                window: Duration::from_secs(60),
+            },
             backend,
         };
-        let openapi = web::Data::new(serde_json::to_value(http::openapi()).context("serialising the OpenAPI document")?);
+        let openapi =
+            web::Data::new(serde_json::to_value(http::openapi()).context("serialising the OpenAPI document")?);
         let cors_origins = settings.cors_allowed_origins.clone();
         let server = HttpServer::new(move || http::app(state.clone(), openapi.clone(), cors_origins.clone()))
             .listen(listener)?

@@ -1,6 +1,9 @@
 //! The dependency rule of docs/architecture.md, checked on `cargo metadata`: a forbidden edge
 //! between our crates, or an I/O crate in a pure one, fails this test.
 
+// A test fails by panicking: unwrap and expect are how these tests say what they expected.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::collections::BTreeMap;
 use std::process::Command;
 
@@ -14,11 +17,23 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("identity", &["domain"]),
     ("ports", &["domain"]),
     ("app", &["domain", "compliance", "provisioning", "identity", "ports"]),
-    ("testkit", &["domain", "ports", "app", "compliance", "provisioning", "identity"]),
+    (
+        "testkit",
+        &["domain", "ports", "app", "compliance", "provisioning", "identity"],
+    ),
 ];
 
 /// Crates that do I/O or run an executor: never in the pure crates.
-const IO_CRATES: &[&str] = &["tokio", "sqlx", "actix-web", "reqwest", "redis", "lettre", "async-stripe", "object_store"];
+const IO_CRATES: &[&str] = &[
+    "tokio",
+    "sqlx",
+    "actix-web",
+    "reqwest",
+    "redis",
+    "lettre",
+    "async-stripe",
+    "object_store",
+];
 const PURE: &[&str] = &["domain", "compliance", "provisioning", "identity"];
 
 fn workspace() -> Packages {
@@ -38,7 +53,12 @@ fn workspace() -> Packages {
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|d| (d["name"].as_str().unwrap().to_owned(), d["kind"].as_str().map(str::to_owned)))
+                .map(|d| {
+                    (
+                        d["name"].as_str().unwrap().to_owned(),
+                        d["kind"].as_str().map(str::to_owned),
+                    )
+                })
                 .collect();
             (p["name"].as_str().unwrap().to_owned(), deps)
         })
@@ -50,7 +70,11 @@ type Packages = BTreeMap<String, Vec<(String, Option<String>)>>;
 #[test]
 fn no_crate_depends_on_one_it_may_not() {
     let violations = violations(&workspace());
-    assert!(violations.is_empty(), "forbidden dependencies:\n{}", violations.join("\n"));
+    assert!(
+        violations.is_empty(),
+        "forbidden dependencies:\n{}",
+        violations.join("\n")
+    );
 }
 
 #[test]
@@ -59,8 +83,14 @@ fn the_rule_catches_forbidden_edges() {
     let packages: Packages = BTreeMap::from([
         ("domain".to_owned(), vec![edge("sqlx", None)]),
         ("ports".to_owned(), vec![edge("domain", None)]),
-        ("app".to_owned(), vec![edge("adapter-sqlite", None), edge("testkit", Some("dev"))]),
-        ("adapter-sqlite".to_owned(), vec![edge("app", None), edge("ports", None)]),
+        (
+            "app".to_owned(),
+            vec![edge("adapter-sqlite", None), edge("testkit", Some("dev"))],
+        ),
+        (
+            "adapter-sqlite".to_owned(),
+            vec![edge("app", None), edge("ports", None)],
+        ),
         ("testkit".to_owned(), vec![]),
         ("compliance".to_owned(), vec![edge("testkit", None)]),
     ]);
@@ -95,7 +125,10 @@ fn violations(packages: &Packages) -> Vec<String> {
             let allowed = if is_adapter {
                 ["domain", "ports"].contains(&dep.as_str())
             } else {
-                ALLOWED.iter().find(|(crate_name, _)| crate_name == name).is_some_and(|(_, ok)| ok.contains(&dep.as_str()))
+                ALLOWED
+                    .iter()
+                    .find(|(crate_name, _)| crate_name == name)
+                    .is_some_and(|(_, ok)| ok.contains(&dep.as_str()))
             };
             if !allowed {
                 violations.push(format!("{name} -> {dep}"));
@@ -115,7 +148,8 @@ fn violations(packages: &Packages) -> Vec<String> {
 #[test]
 fn every_crate_of_ours_is_known_to_the_rule() {
     for name in workspace().keys() {
-        let known = name == "compliance-vault" || name.starts_with("adapter-") || ALLOWED.iter().any(|(n, _)| n == name);
+        let known =
+            name == "compliance-vault" || name.starts_with("adapter-") || ALLOWED.iter().any(|(n, _)| n == name);
         assert!(known, "{name} is not covered by the dependency rule; add it to ALLOWED");
     }
 }

@@ -67,11 +67,26 @@ pub async fn verify_chain(log: &(impl AuditLog + ?Sized)) -> Result<VerifyReport
         let page_len = page.len();
         for stored in page {
             let Some(seal) = stored.seal else { continue };
-            let broken = |problem| ChainBreak { seq: seal.seq, entry_id: Some(stored.entry.id), problem };
+            let broken = |problem| ChainBreak {
+                seq: seal.seq,
+                entry_id: Some(stored.entry.id),
+                problem,
+            };
             let expected = after_seq(&last) + 1;
             if seal.seq != expected {
-                let problem = ChainProblem::Missing { expected, found: seal.seq };
-                return Ok(report(verified, unsealed, ChainBreak { seq: expected, entry_id: None, problem }));
+                let problem = ChainProblem::Missing {
+                    expected,
+                    found: seal.seq,
+                };
+                return Ok(report(
+                    verified,
+                    unsealed,
+                    ChainBreak {
+                        seq: expected,
+                        entry_id: None,
+                        problem,
+                    },
+                ));
             }
             if seal.prev_hash != last.as_ref().map(|(_, hash)| *hash) {
                 return Ok(report(verified, unsealed, broken(ChainProblem::BrokenLink)));
@@ -96,9 +111,21 @@ pub async fn verify_chain(log: &(impl AuditLog + ?Sized)) -> Result<VerifyReport
     };
     if !head_matches {
         let problem = ChainProblem::HeadMismatch { head_seq, last_seq };
-        return Ok(report(verified, unsealed, ChainBreak { seq: last_seq + 1, entry_id: None, problem }));
+        return Ok(report(
+            verified,
+            unsealed,
+            ChainBreak {
+                seq: last_seq + 1,
+                entry_id: None,
+                problem,
+            },
+        ));
     }
-    Ok(VerifyReport { verified, unsealed, break_at: None })
+    Ok(VerifyReport {
+        verified,
+        unsealed,
+        break_at: None,
+    })
 }
 
 fn after_seq(last: &Option<(i64, ChainHash)>) -> i64 {
@@ -106,5 +133,9 @@ fn after_seq(last: &Option<(i64, ChainHash)>) -> i64 {
 }
 
 fn report(verified: u64, unsealed: u64, at: ChainBreak) -> VerifyReport {
-    VerifyReport { verified, unsealed, break_at: Some(at) }
+    VerifyReport {
+        verified,
+        unsealed,
+        break_at: Some(at),
+    }
 }

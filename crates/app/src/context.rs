@@ -14,6 +14,10 @@ pub struct RequestContext {
 impl RequestContext {
     /// A context for work the system does by itself (jobs, command-line tools).
     pub fn system() -> Self {
-        Self { actor: Actor::system(), request_id: None, source_address: None }
+        Self {
+            actor: Actor::system(),
+            request_id: None,
+            source_address: None,
+        }
     }
 }

@@ -57,11 +57,17 @@ pub struct Actor {
 
 impl Actor {
     pub const fn anonymous() -> Self {
-        Self { role: ActorRole::Anonymous, id: None }
+        Self {
+            role: ActorRole::Anonymous,
+            id: None,
+        }
     }
 
     pub const fn system() -> Self {
-        Self { role: ActorRole::System, id: None }
+        Self {
+            role: ActorRole::System,
+            id: None,
+        }
     }
 }
 
@@ -122,7 +128,13 @@ impl NewAuditEntry {
         field(json(&self.before).as_bytes());
         field(json(&self.after).as_bytes());
         field(json(&self.metadata).as_bytes());
-        field(self.request_id.as_ref().map(RequestId::as_str).unwrap_or_default().as_bytes());
+        field(
+            self.request_id
+                .as_ref()
+                .map(RequestId::as_str)
+                .unwrap_or_default()
+                .as_bytes(),
+        );
         field(&prev.map_or([0; 32], |p| p.0));
         ChainHash(hasher.finalize().into())
     }

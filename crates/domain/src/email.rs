@@ -51,7 +51,9 @@ impl Email {
                     && !label.ends_with('-')
                     && label.chars().all(|c| c.is_alphanumeric() || c == '-')
             })
-            && labels.last().is_some_and(|tld| tld.len() >= 2 && !tld.chars().all(|c| c.is_ascii_digit()));
+            && labels
+                .last()
+                .is_some_and(|tld| tld.len() >= 2 && !tld.chars().all(|c| c.is_ascii_digit()));
         if local_ok && domain_ok {
             Ok(Self(normalised))
         } else {
@@ -91,15 +93,33 @@ mod tests {
 
     #[test]
     fn email_is_trimmed_and_lower_cased() {
-        assert_eq!(Email::parse("  Test@Example.COM ").unwrap().as_str(), "test@example.com");
+        assert_eq!(
+            Email::parse("  Test@Example.COM ").unwrap().as_str(),
+            "test@example.com"
+        );
     }
 
     #[test]
     fn malformed_addresses_are_refused() {
         for bad in [
-            "", " ", "plainaddress", "@example.com", "a@", "a@b", "a@@b.com", "a b@c.com",
-            "a@-b.com", "a@b-.com", "a@b..com", ".a@b.com", "a.@b.com", "a..b@c.com", "a@b.c",
-            "a@1.23", "a@b\n.com", "a<script>@b.com",
+            "",
+            " ",
+            "plainaddress",
+            "@example.com",
+            "a@",
+            "a@b",
+            "a@@b.com",
+            "a b@c.com",
+            "a@-b.com",
+            "a@b-.com",
+            "a@b..com",
+            ".a@b.com",
+            "a.@b.com",
+            "a..b@c.com",
+            "a@b.c",
+            "a@1.23",
+            "a@b\n.com",
+            "a<script>@b.com",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }

@@ -36,9 +36,15 @@ impl BillingPlan {
     pub fn check_property_count(self, count: usize) -> Result<(), PlanBoundError> {
         let bounds = self.property_bounds();
         if count < *bounds.start() {
-            Err(PlanBoundError::TooFew { plan: self, min: *bounds.start() })
+            Err(PlanBoundError::TooFew {
+                plan: self,
+                min: *bounds.start(),
+            })
         } else if count > *bounds.end() {
-            Err(PlanBoundError::TooMany { plan: self, max: *bounds.end() })
+            Err(PlanBoundError::TooMany {
+                plan: self,
+                max: *bounds.end(),
+            })
         } else {
             Ok(())
         }

@@ -52,7 +52,15 @@ impl UkPostcode {
 fn is_valid_outward(outward: &str) -> bool {
     let shape: String = outward
         .bytes()
-        .map(|c| if c.is_ascii_digit() { '9' } else if c.is_ascii_uppercase() { 'A' } else { '?' })
+        .map(|c| {
+            if c.is_ascii_digit() {
+                '9'
+            } else if c.is_ascii_uppercase() {
+                'A'
+            } else {
+                '?'
+            }
+        })
         .collect();
     let bytes = outward.as_bytes();
     let first_ok = bytes.first().is_some_and(|c| !matches!(c, b'Q' | b'V' | b'X'));
@@ -118,8 +126,19 @@ mod tests {
     #[test]
     fn malformed_postcodes_are_refused() {
         for bad in [
-            "", "   ", "12345", "SW1A", "SW1A 1A", "SW1A 1AAA", "QW1A 1AA", "SW1A 1CA", "1W1A 1AA",
-            "SW1A-1AA", "ÄW1A 1AA", "AAA 1AA", "A1 AAA",
+            "",
+            "   ",
+            "12345",
+            "SW1A",
+            "SW1A 1A",
+            "SW1A 1AAA",
+            "QW1A 1AA",
+            "SW1A 1CA",
+            "1W1A 1AA",
+            "SW1A-1AA",
+            "ÄW1A 1AA",
+            "AAA 1AA",
+            "A1 AAA",
         ] {
             assert!(UkPostcode::parse(bad).is_err(), "{bad:?} should be refused");
         }

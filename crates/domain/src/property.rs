@@ -7,17 +7,13 @@ use crate::macros::string_enum;
 use crate::{BoundedText, ClientId, PropertyId, UkPostcode};
 
 string_enum! {
-    /// The UK nation a property is in: the rules differ between them.
+    /// The UK nation a property is in: the rules differ between them. England when unsaid.
+    #[derive(Default)]
     pub enum Nation {
+        #[default]
         England => "ENGLAND",
         Wales => "WALES",
         Scotland => "SCOTLAND",
-    }
-}
-
-impl Default for Nation {
-    fn default() -> Self {
-        Self::England
     }
 }
 

@@ -53,9 +53,5 @@ pub trait AuditLog: Send + Sync {
     ///
     /// # Errors
     /// [`StoreError`] when the store fails.
-    async fn entries_for_client(
-        &self,
-        client: domain::ClientId,
-        limit: u32,
-    ) -> Result<Vec<AuditEntry>, StoreError>;
+    async fn entries_for_client(&self, client: domain::ClientId, limit: u32) -> Result<Vec<AuditEntry>, StoreError>;
 }

@@ -67,7 +67,10 @@ pub fn new_client(email: &str) -> NewClient {
 }
 
 pub fn intake(email: &str) -> Intake {
-    Intake { client: new_client(email), properties: vec![new_property("SW1A 1AA"), new_property("M1 1AE")] }
+    Intake {
+        client: new_client(email),
+        properties: vec![new_property("SW1A 1AA"), new_property("M1 1AE")],
+    }
 }
 
 /// A client as the intake use case would store it, with `property_count` properties.

@@ -32,7 +32,9 @@ pub fn service_url(var: &str) -> Option<String> {
 pub async fn fresh_postgres_database() -> Option<String> {
     let admin_url = service_url("TEST_DATABASE_URL")?;
     let name = format!("{TEST_DATABASE_PREFIX}{}", Uuid::new_v4().simple());
-    let mut admin = PgConnection::connect(&admin_url).await.expect("connect to TEST_DATABASE_URL");
+    let mut admin = PgConnection::connect(&admin_url)
+        .await
+        .expect("connect to TEST_DATABASE_URL");
     admin
         .execute(sqlx::AssertSqlSafe(format!(r#"CREATE DATABASE "{name}""#)))
         .await
@@ -61,8 +63,14 @@ mod tests {
 
     #[test]
     fn the_database_name_is_replaced_and_the_rest_kept() {
-        assert_eq!(replace_database("postgres://postgres@127.0.0.1:5432/postgres", "x"), "postgres://postgres@127.0.0.1:5432/x");
-        assert_eq!(replace_database("postgres://u:p@h/db?sslmode=disable", "x"), "postgres://u:p@h/x?sslmode=disable");
+        assert_eq!(
+            replace_database("postgres://postgres@127.0.0.1:5432/postgres", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            replace_database("postgres://u:p@h/db?sslmode=disable", "x"),
+            "postgres://u:p@h/x?sslmode=disable"
+        );
         assert_eq!(replace_database("postgres://h:5432", "x"), "postgres://h:5432/x");
     }
 }

@@ -43,12 +43,23 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
             false
         }
     };
-    let audit_unsealed = if reachable { state.store.unsealed_count().await.ok() } else { None };
+    let audit_unsealed = if reachable {
+        state.store.unsealed_count().await.ok()
+    } else {
+        None
+    };
     let body = Health {
         status: if reachable { "ok" } else { "degraded" },
         version: env!("CARGO_PKG_VERSION"),
-        database: DatabaseHealth { reachable, backend: state.backend },
+        database: DatabaseHealth {
+            reachable,
+            backend: state.backend,
+        },
         audit_unsealed,
     };
-    if reachable { HttpResponse::Ok().json(body) } else { HttpResponse::ServiceUnavailable().json(body) }
+    if reachable {
+        HttpResponse::Ok().json(body)
+    } else {
+        HttpResponse::ServiceUnavailable().json(body)
+    }
 }

@@ -32,11 +32,19 @@ struct ApiDoc;
 
 /// The OpenAPI document of every route in [`routes`].
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(routes).split_for_parts().1
+    App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes)
+        .split_for_parts()
+        .1
 }
 
 fn routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    config.service(intake::submit).service(intake::status).service(health::health);
+    config
+        .service(intake::submit)
+        .service(intake::status)
+        .service(health::health);
 }
 
 /// The served document: `GET /api/openapi.json`.
@@ -50,16 +58,26 @@ pub fn app(
     openapi: web::Data<serde_json::Value>,
     cors_origins: Vec<String>,
 ) -> App<
-    impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error, InitError = ()>
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
 > {
     let limit = intake::BODY_LIMIT;
-    let json = web::JsonConfig::default().limit(limit).error_handler(move |e, _| problem::json_error(e, limit).into());
+    let json = web::JsonConfig::default()
+        .limit(limit)
+        .error_handler(move |e, _| problem::json_error(e, limit).into());
     let (app, _) = App::new().into_utoipa_app().configure(routes).split_for_parts();
     app.app_data(web::Data::new(state))
         .app_data(json)
         .app_data(openapi)
         .route("/api/openapi.json", web::get().to(openapi_json))
-        .default_service(web::to(|| async { Err::<HttpResponse, _>(problem::ApiError::NotFound("there is nothing at this address")) }))
+        .default_service(web::to(|| async {
+            Err::<HttpResponse, _>(problem::ApiError::NotFound("there is nothing at this address"))
+        }))
         .wrap(cors(&cors_origins))
         .wrap(security_headers())
         .wrap(from_fn(request_id::middleware))
@@ -82,7 +100,11 @@ fn cors(origins: &[String]) -> Cors {
         .expose_headers(["x-request-id", "retry-after"])
         .max_age(3600);
     for origin in origins {
-        cors = if origin == "*" { cors.allow_any_origin() } else { cors.allowed_origin(origin) };
+        cors = if origin == "*" {
+            cors.allow_any_origin()
+        } else {
+            cors.allowed_origin(origin)
+        };
     }
     cors
 }

@@ -66,7 +66,10 @@ pub async fn spawn_app(backend: Backend, extra: &[(&str, &str)]) -> Option<TestA
         ("INTAKE_RATE_LIMIT_PER_MINUTE".into(), "10000".into()),
     ]);
     if let Backend::Postgres = backend {
-        vars.insert("DATABASE_URL".into(), testkit::services::fresh_postgres_database().await?);
+        vars.insert(
+            "DATABASE_URL".into(),
+            testkit::services::fresh_postgres_database().await?,
+        );
     }
     for (key, value) in extra {
         vars.insert((*key).into(), (*value).into());
@@ -74,7 +77,13 @@ pub async fn spawn_app(backend: Backend, extra: &[(&str, &str)]) -> Option<TestA
     let settings = Settings::from_lookup(|name| vars.get(name).cloned()).expect("valid test settings");
     let app = start(&settings).await;
     let (store, _) = open_store(&settings).await.expect("open the test database");
-    Some(TestApp { address: app, http: reqwest::Client::new(), store, settings, _data_dir: TempDir(dir) })
+    Some(TestApp {
+        address: app,
+        http: reqwest::Client::new(),
+        store,
+        settings,
+        _data_dir: TempDir(dir),
+    })
 }
 
 /// Builds and spawns a server for `settings`; returns its base address.
@@ -109,14 +118,27 @@ pub fn property() -> Value {
 
 impl TestApp {
     pub async fn submit_intake(&self, body: &Value) -> reqwest::Response {
-        self.http.post(format!("{}/api/intake/submit", self.address)).json(body).send().await.expect("request sent")
+        self.http
+            .post(format!("{}/api/intake/submit", self.address))
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
     }
 
     pub async fn intake_status(&self, id: &str) -> reqwest::Response {
-        self.http.get(format!("{}/api/intake/{id}/status", self.address)).send().await.expect("request sent")
+        self.http
+            .get(format!("{}/api/intake/{id}/status", self.address))
+            .send()
+            .await
+            .expect("request sent")
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.http.get(format!("{}{path}", self.address)).send().await.expect("request sent")
+        self.http
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request sent")
     }
 }

@@ -44,20 +44,30 @@ async fn the_intake_is_stored_normalised_with_its_properties(app: TestApp) {
     ]);
     let response = app.submit_intake(&body).await;
     assert_eq!(response.status(), 201);
-    let id: ClientId = response.json::<Value>().await.unwrap()["client_id"].as_str().unwrap().parse().unwrap();
+    let id: ClientId = response.json::<Value>().await.unwrap()["client_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
 
     let client = app.store.get_client(id).await.unwrap().unwrap();
     assert_eq!(client.details.email.as_str(), "mixed.case@example.com");
     let properties = app.store.list_properties(id).await.unwrap();
     assert_eq!(properties.len(), 2);
     let first = &properties[0].details;
-    assert_eq!((first.postcode.as_str(), first.address_line_1.as_str()), ("CF10 1EP", "1 A Road"));
+    assert_eq!(
+        (first.postcode.as_str(), first.address_line_1.as_str()),
+        ("CF10 1EP", "1 A Road")
+    );
     assert_eq!(first.nation, domain::Nation::Wales);
     assert!(!first.has_gas_supply && first.is_hmo && first.has_communal_areas);
     assert_eq!(first.tenancy_start_date.unwrap().to_string(), "2025-06-01");
     let second = &properties[1].details;
     assert_eq!(second.postcode.as_str(), "SW1A 1AA");
-    assert!(second.has_gas_supply && !second.is_hmo && second.tenancy_start_date.is_none(), "defaults apply");
+    assert!(
+        second.has_gas_supply && !second.is_hmo && second.tenancy_start_date.is_none(),
+        "defaults apply"
+    );
     assert_eq!(second.nation, domain::Nation::England);
 }
 
@@ -71,7 +81,11 @@ async fn the_intake_is_audited_with_its_request_id_and_the_chain_verifies(app: T
         .await
         .unwrap();
     assert_eq!(response.headers()["x-request-id"], "intake-audit-test-1");
-    let id: ClientId = response.json::<Value>().await.unwrap()["client_id"].as_str().unwrap().parse().unwrap();
+    let id: ClientId = response.json::<Value>().await.unwrap()["client_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
 
     let entries = app.store.entries_for_client(id, 10).await.unwrap();
     assert_eq!(entries.len(), 1, "exactly one audit entry for the intake");
@@ -101,7 +115,12 @@ async fn twenty_concurrent_intakes_with_one_email_give_one_client(app: TestApp) 
     let requests: Vec<_> = (0..20)
         .map(|_| {
             let app = Arc::clone(&app);
-            tokio::spawn(async move { app.submit_intake(&valid_intake("race@example.com")).await.status().as_u16() })
+            tokio::spawn(async move {
+                app.submit_intake(&valid_intake("race@example.com"))
+                    .await
+                    .status()
+                    .as_u16()
+            })
         })
         .collect();
     let mut statuses = Vec::new();
@@ -113,7 +132,12 @@ async fn twenty_concurrent_intakes_with_one_email_give_one_client(app: TestApp) 
     expected.insert(0, 201);
     assert_eq!(statuses, expected);
     assert_eq!(app.store.count_clients().await.unwrap(), 1);
-    let client = app.store.find_client_by_email(&Email::parse("race@example.com").unwrap()).await.unwrap().unwrap();
+    let client = app
+        .store
+        .find_client_by_email(&Email::parse("race@example.com").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(app.store.list_properties(client.id).await.unwrap().len(), 1);
 }
 
@@ -126,13 +150,29 @@ async fn an_unknown_or_malformed_intake_id_is_404(app: TestApp) {
 }
 
 async fn a_restart_keeps_the_data(app: TestApp) {
-    let body: Value = app.submit_intake(&valid_intake("kept@example.com")).await.json().await.unwrap();
+    let body: Value = app
+        .submit_intake(&valid_intake("kept@example.com"))
+        .await
+        .json()
+        .await
+        .unwrap();
     let id = body["client_id"].as_str().unwrap();
 
     // A second server on the same settings (and database) is what a restart sees.
     let restarted = start(&app.settings).await;
-    let status = app.http.get(format!("{restarted}/api/intake/{id}/status")).send().await.unwrap();
+    let status = app
+        .http
+        .get(format!("{restarted}/api/intake/{id}/status"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(status.status(), 200);
-    let again = app.http.post(format!("{restarted}/api/intake/submit")).json(&valid_intake("kept@example.com")).send().await.unwrap();
+    let again = app
+        .http
+        .post(format!("{restarted}/api/intake/submit"))
+        .json(&valid_intake("kept@example.com"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(again.status(), 409);
 }

@@ -1,6 +1,9 @@
 //! Black-box tests of the HTTP API: a real server on a free port, a real database per test,
 //! every test run against SQLite and against PostgreSQL.
 
+// A test fails by panicking: unwrap and expect are how these tests say what they expected.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod helpers;
 mod intake;
 mod operations;

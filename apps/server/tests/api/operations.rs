@@ -36,14 +36,40 @@ async fn every_response_carries_a_request_id_and_the_security_headers(app: TestA
         assert_eq!(headers["x-frame-options"], "DENY");
         assert_eq!(headers["referrer-policy"], "no-referrer");
         assert_eq!(headers["cache-control"], "no-store");
-        assert!(headers["strict-transport-security"].to_str().unwrap().contains("max-age="));
-        assert!(headers["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+        assert!(
+            headers["strict-transport-security"]
+                .to_str()
+                .unwrap()
+                .contains("max-age=")
+        );
+        assert!(
+            headers["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("frame-ancestors 'none'")
+        );
     }
 
-    let echoed = app.http.get(format!("{}/api/health", app.address)).header("x-request-id", "abc-123").send().await.unwrap();
+    let echoed = app
+        .http
+        .get(format!("{}/api/health", app.address))
+        .header("x-request-id", "abc-123")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(echoed.headers()["x-request-id"], "abc-123");
-    let refused = app.http.get(format!("{}/api/health", app.address)).header("x-request-id", "bad id\t!").send().await.unwrap();
-    assert_ne!(refused.headers()["x-request-id"], "bad id\t!", "an unsafe id is replaced");
+    let refused = app
+        .http
+        .get(format!("{}/api/health", app.address))
+        .header("x-request-id", "bad id\t!")
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(
+        refused.headers()["x-request-id"],
+        "bad id\t!",
+        "an unsafe id is replaced"
+    );
 }
 
 async fn the_openapi_document_describes_every_route(app: TestApp) {
@@ -56,13 +82,24 @@ async fn the_openapi_document_describes_every_route(app: TestApp) {
     ] {
         let operation = &doc["paths"][path][method];
         assert!(operation.is_object(), "{method} {path} is documented");
-        assert!(operation["responses"].as_object().unwrap().len() >= 2, "{method} {path} documents its errors");
+        assert!(
+            operation["responses"].as_object().unwrap().len() >= 2,
+            "{method} {path} documents its errors"
+        );
     }
     let submit = &doc["paths"]["/api/intake/submit"]["post"]["responses"];
     for status in ["201", "400", "409", "413", "415", "422", "429"] {
         assert!(submit[status].is_object(), "intake documents {status}");
     }
-    for schema in ["IntakeRequest", "PropertyRequest", "IntakeCreated", "IntakeStatusResponse", "Problem", "FieldError", "Health"] {
+    for schema in [
+        "IntakeRequest",
+        "PropertyRequest",
+        "IntakeCreated",
+        "IntakeStatusResponse",
+        "Problem",
+        "FieldError",
+        "Health",
+    ] {
         assert!(doc["components"]["schemas"][schema].is_object(), "schema {schema}");
     }
 }

@@ -66,9 +66,19 @@ impl AuditLog for PgStore {
 
     async fn seal_pending(&self, max: u32) -> Result<u32, StoreError> {
         let mut tx = self.pool.begin().await.map_err(store_error)?;
-        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(SEALER_LOCK).execute(&mut *tx).await.map_err(store_error)?;
-        let sql = sqlx::AssertSqlSafe(format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq IS NULL ORDER BY pos LIMIT $1"));
-        let rows = sqlx::query(sql).bind(i64::from(max)).fetch_all(&mut *tx).await.map_err(store_error)?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(SEALER_LOCK)
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq IS NULL ORDER BY pos LIMIT $1"
+        ));
+        let rows = sqlx::query(sql)
+            .bind(i64::from(max))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(store_error)?;
         if rows.is_empty() {
             return Ok(0);
         }
@@ -117,7 +127,12 @@ impl AuditLog for PgStore {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"
         ));
-        let rows = sqlx::query(sql).bind(after_seq).bind(i64::from(limit)).fetch_all(&self.pool).await.map_err(store_error)?;
+        let rows = sqlx::query(sql)
+            .bind(after_seq)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(store_error)?;
         rows.iter().map(entry_from_row).collect()
     }
 
@@ -149,7 +164,10 @@ impl AuditLog for PgStore {
 }
 
 fn entry_from_row(row: &PgRow) -> Result<AuditEntry, StoreError> {
-    fn col<'r, T: sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres>>(row: &'r PgRow, name: &str) -> Result<T, StoreError> {
+    fn col<'r, T: sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres>>(
+        row: &'r PgRow,
+        name: &str,
+    ) -> Result<T, StoreError> {
         row.try_get(name).map_err(|e| corrupt(name, e))
     }
     fn json(row: &PgRow, name: &str) -> Result<Option<serde_json::Value>, StoreError> {
@@ -182,7 +200,11 @@ fn entry_from_row(row: &PgRow) -> Result<AuditEntry, StoreError> {
             .transpose()?,
     };
     let seal = match (col::<Option<i64>>(row, "seq")?, hash_col(row, "hash")?) {
-        (Some(seq), Some(hash)) => Some(Seal { seq, prev_hash: hash_col(row, "prev_hash")?, hash }),
+        (Some(seq), Some(hash)) => Some(Seal {
+            seq,
+            prev_hash: hash_col(row, "prev_hash")?,
+            hash,
+        }),
         _ => None,
     };
     Ok(AuditEntry { entry, seal })

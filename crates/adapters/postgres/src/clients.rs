@@ -1,10 +1,12 @@
 //! Clients and properties on PostgreSQL.
 
 use async_trait::async_trait;
-use domain::{BoundedText, Client, ClientId, Email, NewAuditEntry, NewClient, NewProperty, Property, PropertyId, UkPostcode};
+use domain::{
+    BoundedText, Client, ClientId, Email, NewAuditEntry, NewClient, NewProperty, Property, PropertyId, UkPostcode,
+};
 use ports::{ClientRepository, CreateClientError, PropertyRepository, StoreError};
-use sqlx::postgres::PgRow;
 use sqlx::Row;
+use sqlx::postgres::PgRow;
 use uuid::Uuid;
 
 use crate::error::{corrupt, is_unique_violation, store_error};
@@ -80,13 +82,21 @@ impl ClientRepository for PgStore {
 
     async fn get_client(&self, id: ClientId) -> Result<Option<Client>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {CLIENT_COLUMNS} FROM clients WHERE id = $1"));
-        let row = sqlx::query(sql).bind(id.as_uuid()).fetch_optional(&self.pool).await.map_err(store_error)?;
+        let row = sqlx::query(sql)
+            .bind(id.as_uuid())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(store_error)?;
         row.as_ref().map(client_from_row).transpose()
     }
 
     async fn find_client_by_email(&self, email: &Email) -> Result<Option<Client>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {CLIENT_COLUMNS} FROM clients WHERE email = $1"));
-        let row = sqlx::query(sql).bind(email.as_str()).fetch_optional(&self.pool).await.map_err(store_error)?;
+        let row = sqlx::query(sql)
+            .bind(email.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(store_error)?;
         row.as_ref().map(client_from_row).transpose()
     }
 
@@ -122,7 +132,8 @@ impl PropertyColumns {
         self.id.push(property.id.as_uuid());
         self.client_id.push(property.client_id.as_uuid());
         self.address_line_1.push(p.address_line_1.to_string());
-        self.address_line_2.push(p.address_line_2.as_ref().map(ToString::to_string));
+        self.address_line_2
+            .push(p.address_line_2.as_ref().map(ToString::to_string));
         self.city.push(p.city.to_string());
         self.postcode.push(p.postcode.to_string());
         self.nation.push(p.nation.as_str());
@@ -150,7 +161,10 @@ impl PropertyRepository for PgStore {
     }
 }
 
-fn get<'r, T: sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>>(row: &'r PgRow, column: &str) -> Result<T, StoreError> {
+fn get<'r, T: sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>>(
+    row: &'r PgRow,
+    column: &str,
+) -> Result<T, StoreError> {
     row.try_get(column).map_err(|e| corrupt(column, e))
 }
 
@@ -168,7 +182,9 @@ fn text(row: &PgRow, column: &str) -> Result<BoundedText, StoreError> {
 
 fn optional_text(row: &PgRow, column: &str) -> Result<Option<BoundedText>, StoreError> {
     let value: Option<String> = get(row, column)?;
-    value.map(|v| BoundedText::parse(&v, usize::MAX).map_err(|e| corrupt(column, e))).transpose()
+    value
+        .map(|v| BoundedText::parse(&v, usize::MAX).map_err(|e| corrupt(column, e)))
+        .transpose()
 }
 
 fn client_from_row(row: &PgRow) -> Result<Client, StoreError> {

@@ -7,10 +7,16 @@ pub(crate) fn store_error(error: sqlx::Error) -> StoreError {
     let unavailable = match &error {
         sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
         // Class 08 is "connection exception"; 57P01..03 are shutdown and "cannot connect now".
-        sqlx::Error::Database(db) => db.code().is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
         _ => false,
     };
-    if unavailable { StoreError::Unavailable(error.into()) } else { StoreError::Unexpected(error.into()) }
+    if unavailable {
+        StoreError::Unavailable(error.into())
+    } else {
+        StoreError::Unexpected(error.into())
+    }
 }
 
 pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {

@@ -52,7 +52,10 @@ impl PgStore {
 #[async_trait]
 impl HealthCheck for PgStore {
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(error::store_error)?;
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(error::store_error)?;
         Ok(())
     }
 }

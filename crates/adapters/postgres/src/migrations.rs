@@ -1,8 +1,8 @@
 //! The schema, embedded in the binary and applied by sqlx's migrator (locked, checksummed).
 
 use ports::StoreError;
-use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::SqlSafeStr;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
 
 use crate::PgStore;
 
@@ -21,5 +21,8 @@ fn migrator() -> Migrator {
 /// # Errors
 /// [`StoreError`] when a migration fails or an applied one was changed since.
 pub async fn migrate(store: &PgStore) -> Result<(), StoreError> {
-    migrator().run(&store.pool).await.map_err(|e| StoreError::Unexpected(e.into()))
+    migrator()
+        .run(&store.pool)
+        .await
+        .map_err(|e| StoreError::Unexpected(e.into()))
 }

@@ -64,8 +64,14 @@ impl AuditLog for SqliteStore {
 
     async fn seal_pending(&self, max: u32) -> Result<u32, StoreError> {
         let mut tx: Transaction<'_, Sqlite> = self.begin_write().await?;
-        let sql = sqlx::AssertSqlSafe(format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq IS NULL ORDER BY pos LIMIT $1"));
-        let rows = sqlx::query(sql).bind(i64::from(max)).fetch_all(&mut *tx).await.map_err(store_error)?;
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq IS NULL ORDER BY pos LIMIT $1"
+        ));
+        let rows = sqlx::query(sql)
+            .bind(i64::from(max))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(store_error)?;
         if rows.is_empty() {
             return Ok(0);
         }
@@ -105,7 +111,12 @@ impl AuditLog for SqliteStore {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"
         ));
-        let rows = sqlx::query(sql).bind(after_seq).bind(i64::from(limit)).fetch_all(&self.pool).await.map_err(store_error)?;
+        let rows = sqlx::query(sql)
+            .bind(after_seq)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(store_error)?;
         rows.iter().map(entry_from_row).collect()
     }
 
@@ -137,7 +148,10 @@ impl AuditLog for SqliteStore {
 }
 
 fn entry_from_row(row: &SqliteRow) -> Result<AuditEntry, StoreError> {
-    fn col<'r, T: sqlx::Decode<'r, Sqlite> + sqlx::Type<Sqlite>>(row: &'r SqliteRow, name: &str) -> Result<T, StoreError> {
+    fn col<'r, T: sqlx::Decode<'r, Sqlite> + sqlx::Type<Sqlite>>(
+        row: &'r SqliteRow,
+        name: &str,
+    ) -> Result<T, StoreError> {
         row.try_get(name).map_err(|e| corrupt(name, e))
     }
     fn json(row: &SqliteRow, name: &str) -> Result<Option<serde_json::Value>, StoreError> {
@@ -172,7 +186,11 @@ fn entry_from_row(row: &SqliteRow) -> Result<AuditEntry, StoreError> {
             .transpose()?,
     };
     let seal = match (col::<Option<i64>>(row, "seq")?, hash_col(row, "hash")?) {
-        (Some(seq), Some(hash)) => Some(Seal { seq, prev_hash: hash_col(row, "prev_hash")?, hash }),
+        (Some(seq), Some(hash)) => Some(Seal {
+            seq,
+            prev_hash: hash_col(row, "prev_hash")?,
+            hash,
+        }),
         _ => None,
     };
     Ok(AuditEntry { entry, seal })

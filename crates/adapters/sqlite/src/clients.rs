@@ -1,10 +1,12 @@
 //! Clients and properties on SQLite.
 
 use async_trait::async_trait;
-use domain::{BoundedText, Client, ClientId, Email, NewAuditEntry, NewClient, NewProperty, Property, PropertyId, UkPostcode};
+use domain::{
+    BoundedText, Client, ClientId, Email, NewAuditEntry, NewClient, NewProperty, Property, PropertyId, UkPostcode,
+};
 use ports::{ClientRepository, CreateClientError, PropertyRepository, StoreError};
-use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
 
 use crate::error::{corrupt, is_unique_violation, store_error};
 use crate::{SqliteStore, audit};
@@ -76,13 +78,21 @@ impl ClientRepository for SqliteStore {
 
     async fn get_client(&self, id: ClientId) -> Result<Option<Client>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {CLIENT_COLUMNS} FROM clients WHERE id = $1"));
-        let row = sqlx::query(sql).bind(id.to_string()).fetch_optional(&self.pool).await.map_err(store_error)?;
+        let row = sqlx::query(sql)
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(store_error)?;
         row.as_ref().map(client_from_row).transpose()
     }
 
     async fn find_client_by_email(&self, email: &Email) -> Result<Option<Client>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {CLIENT_COLUMNS} FROM clients WHERE email = $1"));
-        let row = sqlx::query(sql).bind(email.as_str()).fetch_optional(&self.pool).await.map_err(store_error)?;
+        let row = sqlx::query(sql)
+            .bind(email.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(store_error)?;
         row.as_ref().map(client_from_row).transpose()
     }
 
@@ -111,7 +121,10 @@ impl PropertyRepository for SqliteStore {
     }
 }
 
-fn get<'r, T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>>(row: &'r SqliteRow, column: &str) -> Result<T, StoreError> {
+fn get<'r, T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>>(
+    row: &'r SqliteRow,
+    column: &str,
+) -> Result<T, StoreError> {
     row.try_get(column).map_err(|e| corrupt(column, e))
 }
 
@@ -129,7 +142,9 @@ fn text(row: &SqliteRow, column: &str) -> Result<BoundedText, StoreError> {
 
 fn optional_text(row: &SqliteRow, column: &str) -> Result<Option<BoundedText>, StoreError> {
     let value: Option<String> = get(row, column)?;
-    value.map(|v| BoundedText::parse(&v, usize::MAX).map_err(|e| corrupt(column, e))).transpose()
+    value
+        .map(|v| BoundedText::parse(&v, usize::MAX).map_err(|e| corrupt(column, e)))
+        .transpose()
 }
 
 fn client_from_row(row: &SqliteRow) -> Result<Client, StoreError> {

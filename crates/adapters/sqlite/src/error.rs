@@ -5,7 +5,9 @@ use ports::StoreError;
 /// Connection-level failures are `Unavailable` (retry later); everything else is `Unexpected`.
 pub(crate) fn store_error(error: sqlx::Error) -> StoreError {
     match error {
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => StoreError::Unavailable(error.into()),
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+            StoreError::Unavailable(error.into())
+        }
         other => StoreError::Unexpected(other.into()),
     }
 }

@@ -1,5 +1,8 @@
 //! The SQLite store passes the store conformance suite, each test on its own database file.
 
+// A test fails by panicking: unwrap and expect are how these tests say what they expected.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::sync::Arc;
 
 use adapter_sqlite::SqliteStore;
@@ -26,7 +29,10 @@ async fn harness() -> Option<Harness> {
     let url = format!("sqlite://{}", dir.join("test.db").display());
     let store = SqliteStore::connect(&url, 4).await.unwrap();
     adapter_sqlite::migrate(&store).await.unwrap();
-    Some(Harness { store, _dir: TempDir(dir) })
+    Some(Harness {
+        store,
+        _dir: TempDir(dir),
+    })
 }
 
 #[async_trait::async_trait]
@@ -36,7 +42,10 @@ impl StoreHarness for Harness {
     }
 
     async fn change_sealed_entry(&self, seq: i64) {
-        sqlx::raw_sql("DROP TRIGGER audit_log_sealed_is_final").execute(self.store.pool()).await.unwrap();
+        sqlx::raw_sql("DROP TRIGGER audit_log_sealed_is_final")
+            .execute(self.store.pool())
+            .await
+            .unwrap();
         sqlx::query("UPDATE audit_log SET after_state = '{\"tampered\":true}' WHERE seq = $1")
             .bind(seq)
             .execute(self.store.pool())
@@ -45,8 +54,15 @@ impl StoreHarness for Harness {
     }
 
     async fn delete_sealed_entry(&self, seq: i64) {
-        sqlx::raw_sql("DROP TRIGGER IF EXISTS audit_log_no_delete").execute(self.store.pool()).await.unwrap();
-        sqlx::query("DELETE FROM audit_log WHERE seq = $1").bind(seq).execute(self.store.pool()).await.unwrap();
+        sqlx::raw_sql("DROP TRIGGER IF EXISTS audit_log_no_delete")
+            .execute(self.store.pool())
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM audit_log WHERE seq = $1")
+            .bind(seq)
+            .execute(self.store.pool())
+            .await
+            .unwrap();
     }
 }
 
@@ -67,6 +83,8 @@ async fn the_audit_log_refuses_deletes_and_changes_to_sealed_entries() {
 
     let delete = sqlx::query("DELETE FROM audit_log").execute(h.store.pool()).await;
     assert!(delete.unwrap_err().to_string().contains("append-only"));
-    let update = sqlx::query("UPDATE audit_log SET action = 'LOGIN_SUCCEEDED'").execute(h.store.pool()).await;
+    let update = sqlx::query("UPDATE audit_log SET action = 'LOGIN_SUCCEEDED'")
+        .execute(h.store.pool())
+        .await;
     assert!(update.unwrap_err().to_string().contains("cannot change"));
 }

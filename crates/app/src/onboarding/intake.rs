@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use domain::{AuditAction, Client, ClientId, Intake, NewAuditEntry, OnboardingStatus, Property, PropertyId, SubscriptionStatus};
+use domain::{
+    AuditAction, Client, ClientId, Intake, NewAuditEntry, OnboardingStatus, Property, PropertyId, SubscriptionStatus,
+};
 use ports::{Clock, CreateClientError, RateDecision, RateLimiter, Store, StoreError};
 use serde_json::json;
 use uuid::Uuid;
@@ -19,7 +21,10 @@ pub struct IntakeLimits {
 
 impl Default for IntakeLimits {
     fn default() -> Self {
-        Self { per_address: 10, window: Duration::from_secs(60) }
+        Self {
+            per_address: 10,
+            window: Duration::from_secs(60),
+        }
     }
 }
 
@@ -98,7 +103,10 @@ pub async fn submit_intake(
     }));
 
     match store.create_client(&client, &properties, &audit).await {
-        Ok(()) => Ok(IntakeReceipt { client_id: client.id, onboarding_status: client.onboarding_status }),
+        Ok(()) => Ok(IntakeReceipt {
+            client_id: client.id,
+            onboarding_status: client.onboarding_status,
+        }),
         Err(CreateClientError::DuplicateEmail) => Err(SubmitIntakeError::DuplicateEmail),
         Err(CreateClientError::Store(error)) => Err(SubmitIntakeError::Store(error)),
     }

@@ -36,11 +36,19 @@ pub async fn the_limit_is_allowed_and_the_next_attempt_refused(limiter: &impl Ra
     let window = Duration::from_secs(60);
     for expected_remaining in (0..3).rev() {
         let decision = limiter.check(&key, 3, window).await.unwrap();
-        assert_eq!(decision, RateDecision::Allowed { remaining: expected_remaining });
+        assert_eq!(
+            decision,
+            RateDecision::Allowed {
+                remaining: expected_remaining
+            }
+        );
     }
     match limiter.check(&key, 3, window).await.unwrap() {
         RateDecision::Limited { retry_after } => {
-            assert!(retry_after >= Duration::from_secs(1) && retry_after <= window, "retry after {retry_after:?}");
+            assert!(
+                retry_after >= Duration::from_secs(1) && retry_after <= window,
+                "retry after {retry_after:?}"
+            );
         }
         other => panic!("the fourth attempt should be refused, got {other:?}"),
     }
@@ -50,15 +58,27 @@ pub async fn keys_are_counted_apart(limiter: &impl RateLimiter) {
     let (a, b) = (key(), key());
     let window = Duration::from_secs(60);
     limiter.check(&a, 1, window).await.unwrap();
-    assert!(matches!(limiter.check(&a, 1, window).await.unwrap(), RateDecision::Limited { .. }));
-    assert_eq!(limiter.check(&b, 1, window).await.unwrap(), RateDecision::Allowed { remaining: 0 });
+    assert!(matches!(
+        limiter.check(&a, 1, window).await.unwrap(),
+        RateDecision::Limited { .. }
+    ));
+    assert_eq!(
+        limiter.check(&b, 1, window).await.unwrap(),
+        RateDecision::Allowed { remaining: 0 }
+    );
 }
 
 pub async fn the_window_reopens_once_it_has_passed(limiter: &impl RateLimiter) {
     let key = key();
     let window = Duration::from_millis(1_200);
     limiter.check(&key, 1, window).await.unwrap();
-    assert!(matches!(limiter.check(&key, 1, window).await.unwrap(), RateDecision::Limited { .. }));
+    assert!(matches!(
+        limiter.check(&key, 1, window).await.unwrap(),
+        RateDecision::Limited { .. }
+    ));
     tokio::time::sleep(window + Duration::from_millis(200)).await;
-    assert_eq!(limiter.check(&key, 1, window).await.unwrap(), RateDecision::Allowed { remaining: 0 });
+    assert_eq!(
+        limiter.check(&key, 1, window).await.unwrap(),
+        RateDecision::Allowed { remaining: 0 }
+    );
 }

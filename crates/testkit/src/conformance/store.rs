@@ -51,7 +51,12 @@ macro_rules! store_conformance_tests {
 }
 
 fn audit_for(client: ClientId) -> NewAuditEntry {
-    let mut entry = NewAuditEntry::new(Uuid::now_v7(), Utc::now(), AuditAction::IntakeSubmitted, Actor::anonymous());
+    let mut entry = NewAuditEntry::new(
+        Uuid::now_v7(),
+        Utc::now(),
+        AuditAction::IntakeSubmitted,
+        Actor::anonymous(),
+    );
     entry.client_id = Some(client);
     entry.after = Some(serde_json::json!({"note": "é ✓ \"quoted\"", "n": 1.5}));
     entry
@@ -64,23 +69,42 @@ fn unique_email() -> String {
 pub async fn a_created_client_reads_back_whole_with_its_properties(h: &impl StoreHarness) {
     let store = h.store();
     let (client, properties) = stored_client(&unique_email(), 3, Utc::now());
-    store.create_client(&client, &properties, &audit_for(client.id)).await.unwrap();
+    store
+        .create_client(&client, &properties, &audit_for(client.id))
+        .await
+        .unwrap();
 
     let read = store.get_client(client.id).await.unwrap().expect("client is stored");
     assert_eq!(read.details, client.details);
     assert_eq!(read.onboarding_status, client.onboarding_status);
     assert_eq!(read.created_at.timestamp_micros(), client.created_at.timestamp_micros());
-    let by_email = store.find_client_by_email(&client.details.email).await.unwrap().expect("found by email");
+    let by_email = store
+        .find_client_by_email(&client.details.email)
+        .await
+        .unwrap()
+        .expect("found by email");
     assert_eq!(by_email.id, client.id);
 
     let listed = store.list_properties(client.id).await.unwrap();
-    assert_eq!(listed.iter().map(|p| p.id).collect::<Vec<_>>(), properties.iter().map(|p| p.id).collect::<Vec<_>>());
-    assert_eq!(listed.iter().map(|p| &p.details).collect::<Vec<_>>(), properties.iter().map(|p| &p.details).collect::<Vec<_>>());
+    assert_eq!(
+        listed.iter().map(|p| p.id).collect::<Vec<_>>(),
+        properties.iter().map(|p| p.id).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        listed.iter().map(|p| &p.details).collect::<Vec<_>>(),
+        properties.iter().map(|p| &p.details).collect::<Vec<_>>()
+    );
 }
 
 pub async fn an_unknown_client_is_none(h: &impl StoreHarness) {
     let store = h.store();
-    assert!(store.get_client(ClientId::from_uuid(Uuid::new_v4())).await.unwrap().is_none());
+    assert!(
+        store
+            .get_client(ClientId::from_uuid(Uuid::new_v4()))
+            .await
+            .unwrap()
+            .is_none()
+    );
     let nobody = Email::parse("nobody@example.com").unwrap();
     assert!(store.find_client_by_email(&nobody).await.unwrap().is_none());
 }
@@ -89,15 +113,26 @@ pub async fn a_duplicate_email_is_refused_and_writes_nothing(h: &impl StoreHarne
     let store = h.store();
     let email = unique_email();
     let (first, first_properties) = stored_client(&email, 1, Utc::now());
-    store.create_client(&first, &first_properties, &audit_for(first.id)).await.unwrap();
+    store
+        .create_client(&first, &first_properties, &audit_for(first.id))
+        .await
+        .unwrap();
 
     let (second, second_properties) = stored_client(&email.to_uppercase(), 2, Utc::now());
-    let result = store.create_client(&second, &second_properties, &audit_for(second.id)).await;
+    let result = store
+        .create_client(&second, &second_properties, &audit_for(second.id))
+        .await;
 
-    assert!(matches!(result, Err(CreateClientError::DuplicateEmail)), "got {result:?}");
+    assert!(
+        matches!(result, Err(CreateClientError::DuplicateEmail)),
+        "got {result:?}"
+    );
     assert!(store.get_client(second.id).await.unwrap().is_none());
     assert!(store.list_properties(second.id).await.unwrap().is_empty());
-    assert!(store.entries_for_client(second.id, 10).await.unwrap().is_empty(), "no audit entry for a refused intake");
+    assert!(
+        store.entries_for_client(second.id, 10).await.unwrap().is_empty(),
+        "no audit entry for a refused intake"
+    );
 }
 
 pub async fn concurrent_intakes_with_one_email_create_one_client(h: &impl StoreHarness) {
@@ -113,7 +148,10 @@ pub async fn concurrent_intakes_with_one_email_create_one_client(h: &impl StoreH
     });
     let results: Vec<_> = futures_join(attempts).await;
     let created = results.iter().filter(|r| r.is_ok()).count();
-    let duplicates = results.iter().filter(|r| matches!(r, Err(CreateClientError::DuplicateEmail))).count();
+    let duplicates = results
+        .iter()
+        .filter(|r| matches!(r, Err(CreateClientError::DuplicateEmail)))
+        .count();
     assert_eq!((created, duplicates), (1, 19), "results: {results:?}");
 }
 
@@ -134,7 +172,10 @@ pub async fn the_intake_audit_entry_is_written_with_the_client(h: &impl StoreHar
     let entries = store.entries_for_client(client.id, 10).await.unwrap();
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].entry, audit, "the entry reads back exactly as written");
-    assert!(entries[0].seal.is_none(), "sealing happens after commit, not in the request");
+    assert!(
+        entries[0].seal.is_none(),
+        "sealing happens after commit, not in the request"
+    );
 }
 
 async fn write_entries(store: &dyn Store, count: usize) {
@@ -158,7 +199,10 @@ pub async fn sealing_links_entries_into_a_chain_that_verifies(h: &impl StoreHarn
     let seqs: Vec<i64> = chain.iter().map(|e| e.seal.as_ref().unwrap().seq).collect();
     assert_eq!(seqs, vec![1, 2, 3, 4, 5, 6, 7]);
     assert!(chain[0].seal.as_ref().unwrap().prev_hash.is_none());
-    assert_eq!(chain[3].seal.as_ref().unwrap().prev_hash, Some(chain[2].seal.as_ref().unwrap().hash));
+    assert_eq!(
+        chain[3].seal.as_ref().unwrap().prev_hash,
+        Some(chain[2].seal.as_ref().unwrap().hash)
+    );
     let head = store.chain_head().await.unwrap().expect("a head after sealing");
     assert_eq!((head.seq, head.hash), (7, chain[6].seal.as_ref().unwrap().hash));
 
@@ -201,7 +245,10 @@ pub async fn verification_names_a_changed_entry(h: &impl StoreHarness) {
 
     let report = app::audit::verify_chain(&*store).await.unwrap();
     let broken = report.break_at.expect("the change is detected");
-    assert_eq!((broken.seq, broken.problem), (3, app::audit::ChainProblem::ContentChanged));
+    assert_eq!(
+        (broken.seq, broken.problem),
+        (3, app::audit::ChainProblem::ContentChanged)
+    );
     assert_eq!(report.verified, 2);
 }
 
@@ -215,7 +262,10 @@ pub async fn verification_names_a_deleted_entry(h: &impl StoreHarness) {
     let report = app::audit::verify_chain(&*store).await.unwrap();
     let broken = report.break_at.expect("the deletion is detected");
     assert_eq!(broken.seq, 3);
-    assert_eq!(broken.problem, app::audit::ChainProblem::Missing { expected: 3, found: 4 });
+    assert_eq!(
+        broken.problem,
+        app::audit::ChainProblem::Missing { expected: 3, found: 4 }
+    );
 }
 
 pub async fn verification_notices_the_newest_entry_deleted(h: &impl StoreHarness) {
@@ -228,7 +278,13 @@ pub async fn verification_notices_the_newest_entry_deleted(h: &impl StoreHarness
 
     let report = app::audit::verify_chain(&*store).await.unwrap();
     let broken = report.break_at.expect("the deletion is detected");
-    assert_eq!(broken.problem, app::audit::ChainProblem::HeadMismatch { head_seq: 3, last_seq: 2 });
+    assert_eq!(
+        broken.problem,
+        app::audit::ChainProblem::HeadMismatch {
+            head_seq: 3,
+            last_seq: 2
+        }
+    );
 }
 
 pub async fn the_store_answers_a_ping(h: &impl StoreHarness) {

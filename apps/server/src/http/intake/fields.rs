@@ -22,12 +22,20 @@ impl<'a> Fields<'a> {
     }
 
     pub fn path(&self, name: &str) -> String {
-        if self.prefix.is_empty() { name.to_owned() } else { format!("{}.{name}", self.prefix) }
+        if self.prefix.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{}.{name}", self.prefix)
+        }
     }
 
     pub fn error(&mut self, name: &str, code: &'static str, message: impl Into<String>) {
         let field = self.path(name);
-        self.errors.push(FieldError { field, code, message: message.into() });
+        self.errors.push(FieldError {
+            field,
+            code,
+            message: message.into(),
+        });
     }
 
     /// The value of `name`; JSON `null` counts as absent.
@@ -37,7 +45,12 @@ impl<'a> Fields<'a> {
 
     /// Reports every member not in `known`: a misspelt optional field must not pass unnoticed.
     pub fn refuse_unknown(&mut self, known: &[&str]) {
-        let unknown: Vec<String> = self.object.keys().filter(|k| !known.contains(&k.as_str())).cloned().collect();
+        let unknown: Vec<String> = self
+            .object
+            .keys()
+            .filter(|k| !known.contains(&k.as_str()))
+            .cloned()
+            .collect();
         for key in unknown {
             let shown: String = key.chars().take(64).collect();
             self.error(&shown, "unknown_field", "is not a field of this request");
@@ -88,7 +101,9 @@ impl<'a> Fields<'a> {
         parse: impl FnOnce(&str) -> Result<T, (&'static str, String)>,
     ) -> Option<T> {
         let raw = self.string(name, required)?;
-        parse(raw).map_err(|(code, message)| self.error(name, code, message)).ok()
+        parse(raw)
+            .map_err(|(code, message)| self.error(name, code, message))
+            .ok()
     }
 
     /// One of an enumeration's spellings, or `default` when absent.
@@ -99,7 +114,9 @@ impl<'a> Fields<'a> {
         if default.is_some() && self.get(name).is_none() {
             return default;
         }
-        self.parsed(name, true, |raw| raw.parse().map_err(|e: T::Err| ("invalid_value", e.to_string())))
+        self.parsed(name, true, |raw| {
+            raw.parse().map_err(|e: T::Err| ("invalid_value", e.to_string()))
+        })
     }
 
     /// A boolean, or `default` when absent (`None` default means required).
@@ -121,7 +138,8 @@ impl<'a> Fields<'a> {
     /// An optional calendar date written `YYYY-MM-DD`.
     pub fn date(&mut self, name: &str) -> Option<NaiveDate> {
         self.parsed(name, false, |raw| {
-            NaiveDate::from_str(raw.trim()).map_err(|_| ("invalid_date", "must be a date written YYYY-MM-DD".to_owned()))
+            NaiveDate::from_str(raw.trim())
+                .map_err(|_| ("invalid_date", "must be a date written YYYY-MM-DD".to_owned()))
         })
     }
 }

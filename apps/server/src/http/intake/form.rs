@@ -1,6 +1,9 @@
 //! The intake body: parsed into a valid `domain::Intake`, or every problem at once.
 
-use domain::{BillingPlan, ClientType, Email, EmailError, Intake, Nation, NewClient, NewProperty, PostcodeError, PreferredContact, UkPostcode};
+use domain::{
+    BillingPlan, ClientType, Email, EmailError, Intake, Nation, NewClient, NewProperty, PostcodeError,
+    PreferredContact, UkPostcode,
+};
 use serde_json::Value;
 
 use super::fields::Fields;
@@ -12,12 +15,27 @@ const CITY_MAX: usize = 100;
 const PHONE_MAX: usize = 32;
 
 const CLIENT_FIELDS: &[&str] = &[
-    "full_name", "email", "client_type", "company_name", "phone", "preferred_contact", "billing_plan",
-    "properties", "consent_data_processing", "consent_communications",
+    "full_name",
+    "email",
+    "client_type",
+    "company_name",
+    "phone",
+    "preferred_contact",
+    "billing_plan",
+    "properties",
+    "consent_data_processing",
+    "consent_communications",
 ];
 const PROPERTY_FIELDS: &[&str] = &[
-    "address_line_1", "address_line_2", "city", "postcode", "nation", "has_gas_supply", "is_hmo",
-    "has_communal_areas", "tenancy_start_date",
+    "address_line_1",
+    "address_line_2",
+    "city",
+    "postcode",
+    "nation",
+    "has_gas_supply",
+    "is_hmo",
+    "has_communal_areas",
+    "tenancy_start_date",
 ];
 
 /// Parses a decoded JSON body.
@@ -27,7 +45,11 @@ const PROPERTY_FIELDS: &[&str] = &[
 pub fn parse_intake(body: &Value) -> Result<Intake, Vec<FieldError>> {
     let mut errors = Vec::new();
     let Some(object) = body.as_object() else {
-        errors.push(FieldError { field: String::new(), code: "invalid_type", message: "the body must be a JSON object".into() });
+        errors.push(FieldError {
+            field: String::new(),
+            code: "invalid_type",
+            message: "the body must be a JSON object".into(),
+        });
         return Err(errors);
     };
     let mut f = Fields::new(object, String::new(), &mut errors);
@@ -36,21 +58,43 @@ pub fn parse_intake(body: &Value) -> Result<Intake, Vec<FieldError>> {
     let email = f.parsed("email", true, parse_email);
     let client_type: Option<ClientType> = f.choice("client_type", None);
     // Required for companies and letting agents; optional for individuals.
-    let company_name = f.text("company_name", NAME_MAX, client_type.is_some_and(ClientType::requires_company_name));
+    let company_name = f.text(
+        "company_name",
+        NAME_MAX,
+        client_type.is_some_and(ClientType::requires_company_name),
+    );
     let phone = f.parsed("phone", false, parse_phone);
     let preferred_contact: Option<PreferredContact> = f.choice("preferred_contact", None);
     let billing_plan: Option<BillingPlan> = f.choice("billing_plan", None);
     let consent_data_processing = f.boolean("consent_data_processing", None);
     if consent_data_processing == Some(false) {
-        f.error("consent_data_processing", "must_be_true", "consent to data processing is required to provide the service");
+        f.error(
+            "consent_data_processing",
+            "must_be_true",
+            "consent to data processing is required to provide the service",
+        );
     }
     let consent_communications = f.boolean("consent_communications", Some(false));
     let properties = parse_properties(&mut f, billing_plan);
 
-    match (full_name, email, client_type, preferred_contact, billing_plan, consent_communications, properties) {
-        (Some(full_name), Some(email), Some(client_type), Some(preferred_contact), Some(billing_plan), Some(consent_communications), Some(properties))
-            if errors.is_empty() =>
-        {
+    match (
+        full_name,
+        email,
+        client_type,
+        preferred_contact,
+        billing_plan,
+        consent_communications,
+        properties,
+    ) {
+        (
+            Some(full_name),
+            Some(email),
+            Some(client_type),
+            Some(preferred_contact),
+            Some(billing_plan),
+            Some(consent_communications),
+            Some(properties),
+        ) if errors.is_empty() => {
             let client = NewClient {
                 full_name,
                 email,
@@ -118,7 +162,11 @@ fn parse_properties(f: &mut Fields<'_>, plan: Option<BillingPlan>) -> Option<Vec
             return None;
         }
     }
-    let parsed: Vec<Option<NewProperty>> = items.iter().enumerate().map(|(i, item)| parse_property(f, i, item)).collect();
+    let parsed: Vec<Option<NewProperty>> = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| parse_property(f, i, item))
+        .collect();
     parsed.into_iter().collect()
 }
 
@@ -136,7 +184,10 @@ fn parse_property(parent: &mut Fields<'_>, index: usize, item: &Value) -> Option
     let postcode = f.parsed("postcode", true, |raw| {
         UkPostcode::parse(raw).map_err(|e| match e {
             PostcodeError::Empty => ("required", "must not be empty".to_owned()),
-            PostcodeError::Invalid => ("invalid_postcode", "must be a valid UK postcode, e.g. SW1A 1AA".to_owned()),
+            PostcodeError::Invalid => (
+                "invalid_postcode",
+                "must be a valid UK postcode, e.g. SW1A 1AA".to_owned(),
+            ),
         })
     });
     let nation = f.choice("nation", Some(Nation::England));
@@ -145,13 +196,38 @@ fn parse_property(parent: &mut Fields<'_>, index: usize, item: &Value) -> Option
     let has_communal_areas = f.boolean("has_communal_areas", Some(false));
     let tenancy_start_date = f.date("tenancy_start_date");
     let date_given = f.get("tenancy_start_date").is_some();
-    let (Some(address_line_1), Some(city), Some(postcode), Some(nation), Some(has_gas_supply), Some(is_hmo), Some(has_communal_areas)) =
-        (address_line_1, city, postcode, nation, has_gas_supply, is_hmo, has_communal_areas)
+    let (
+        Some(address_line_1),
+        Some(city),
+        Some(postcode),
+        Some(nation),
+        Some(has_gas_supply),
+        Some(is_hmo),
+        Some(has_communal_areas),
+    ) = (
+        address_line_1,
+        city,
+        postcode,
+        nation,
+        has_gas_supply,
+        is_hmo,
+        has_communal_areas,
+    )
     else {
         return None;
     };
     if date_given && tenancy_start_date.is_none() {
         return None;
     }
-    Some(NewProperty { address_line_1, address_line_2, city, postcode, nation, has_gas_supply, is_hmo, has_communal_areas, tenancy_start_date })
+    Some(NewProperty {
+        address_line_1,
+        address_line_2,
+        city,
+        postcode,
+        nation,
+        has_gas_supply,
+        is_hmo,
+        has_communal_areas,
+        tenancy_start_date,
+    })
 }

@@ -71,15 +71,34 @@ pub struct PropertyRequest {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-enum ClientTypeSchema { Individual, Company, LettingAgent }
+enum ClientTypeSchema {
+    Individual,
+    Company,
+    LettingAgent,
+}
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-enum PreferredContactSchema { Email, Sms, Phone }
+enum PreferredContactSchema {
+    Email,
+    Sms,
+    Phone,
+}
 #[derive(Debug, Deserialize, ToSchema)]
-enum BillingPlanSchema { #[serde(rename = "PLAN_1")] Plan1, #[serde(rename = "PLAN_2_5")] Plan2To5, #[serde(rename = "PLAN_6_15")] Plan6To15 }
+enum BillingPlanSchema {
+    #[serde(rename = "PLAN_1")]
+    Plan1,
+    #[serde(rename = "PLAN_2_5")]
+    Plan2To5,
+    #[serde(rename = "PLAN_6_15")]
+    Plan6To15,
+}
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-enum NationSchema { England, Wales, Scotland }
+enum NationSchema {
+    England,
+    Wales,
+    Scotland,
+}
 
 /// An accepted intake.
 #[derive(Debug, Serialize, ToSchema)]
@@ -142,10 +161,12 @@ pub async fn submit(
     )
     .await
     .map_err(|e| match e {
-        app::onboarding::SubmitIntakeError::DuplicateEmail => ApiError::Conflict("a client with this email is already registered"),
-        app::onboarding::SubmitIntakeError::RateLimited { retry_after } => {
-            ApiError::TooManyRequests { retry_after_secs: retry_after.as_secs().max(1) }
+        app::onboarding::SubmitIntakeError::DuplicateEmail => {
+            ApiError::Conflict("a client with this email is already registered")
         }
+        app::onboarding::SubmitIntakeError::RateLimited { retry_after } => ApiError::TooManyRequests {
+            retry_after_secs: retry_after.as_secs().max(1),
+        },
         app::onboarding::SubmitIntakeError::Store(e) => e.into(),
     })?;
     Ok(HttpResponse::Created().json(IntakeCreated {
@@ -169,11 +190,16 @@ pub async fn submit(
 pub async fn status(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     const NOT_FOUND: ApiError = ApiError::NotFound("no intake has this id");
     let id: ClientId = path.parse().map_err(|_| NOT_FOUND)?;
-    let status = app::onboarding::intake_status(&*state.store, id).await?.ok_or(NOT_FOUND)?;
+    let status = app::onboarding::intake_status(&*state.store, id)
+        .await?
+        .ok_or(NOT_FOUND)?;
     Ok(HttpResponse::Ok().json(IntakeStatusResponse {
         client_id: status.client_id.as_uuid(),
         onboarding_status: status.onboarding_status,
         subscription_status: status.subscription_status,
-        next_step: NextStepResponse { code: status.next_step.code(), message: status.next_step.message() },
+        next_step: NextStepResponse {
+            code: status.next_step.code(),
+            message: status.next_step.message(),
+        },
     }))
 }
