@@ -1,0 +1,16 @@
+# The production image: a release build of the one binary on a small Debian base.
+FROM rust:1.95-bookworm AS build
+WORKDIR /src
+COPY . .
+RUN cargo build --release --locked -p compliance-vault
+
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --home /var/lib/compliance-vault vault && mkdir -p /var/lib/compliance-vault \
+    && chown vault /var/lib/compliance-vault
+COPY --from=build /src/target/release/compliance-vault /usr/local/bin/compliance-vault
+USER vault
+ENV DATA_DIR=/var/lib/compliance-vault BIND_ADDR=0.0.0.0:8080 ENVIRONMENT=production
+EXPOSE 8080
+ENTRYPOINT ["compliance-vault"]
+CMD ["serve"]

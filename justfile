@@ -1,0 +1,47 @@
+# Development recipes. `just` comes from `pip install rust-just` or `cargo install just`.
+
+set dotenv-load := false
+
+target := env_var_or_default("CARGO_TARGET_DIR", env_var("HOME") / ".cache/compliance-vault/target")
+pg_url := env_var_or_default("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+default:
+    @just --list
+
+# Serve on the embedded default (SQLite under ./data).
+dev:
+    cargo run -p compliance-vault -- serve
+
+# Every test, PostgreSQL included.
+test:
+    TEST_DATABASE_URL={{pg_url}} cargo test --workspace
+
+# Formatting and lints, as CI checks them.
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# What CI runs.
+ci:
+    bash .ci/run
+
+# Bring the configured database's schema up to date.
+migrate:
+    cargo run -p compliance-vault -- migrate
+
+# Seal and verify the audit chain of the configured database.
+audit-verify:
+    cargo run -p compliance-vault -- audit verify
+
+# Drop the databases tests left behind (named cvt_*).
+db-clean-tests:
+    psql "{{pg_url}}" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'cvt\_%'" | while read -r db; do psql "{{pg_url}}" -qc "DROP DATABASE \"$db\""; done
+
+# Intake throughput and latency on SQLite and PostgreSQL (needs wrk: apt-get install wrk).
+bench-intake seconds="20" connections="32":
+    cargo build --release -p compliance-vault
+    CARGO_TARGET_DIR={{target}} bench/intake.sh {{seconds}} {{connections}} {{pg_url}}
+
+# Property evaluations per second of the compliance engine.
+bench-compliance:
+    cargo bench -p compliance --bench evaluate
