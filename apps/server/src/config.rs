@@ -4,6 +4,7 @@
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 
@@ -41,6 +42,8 @@ pub struct Settings {
     pub cors_allowed_origins: Vec<String>,
     pub public_base_url: Option<String>,
     pub intake_limit_per_minute: u32,
+    /// How often the sealer links new audit entries into the chain.
+    pub audit_seal_interval: Duration,
     pub log_format: LogFormat,
 }
 
@@ -113,6 +116,7 @@ impl Settings {
                 .unwrap_or_default(),
             public_base_url: var("PUBLIC_BASE_URL").or_else(|| var("FRONTEND_URL")),
             intake_limit_per_minute: number("INTAKE_RATE_LIMIT_PER_MINUTE", 10)?,
+            audit_seal_interval: Duration::from_millis(number("AUDIT_SEAL_INTERVAL_MS", 250)?.max(10).into()),
             log_format,
         };
         settings.check_production()?;
@@ -166,6 +170,7 @@ impl fmt::Debug for Settings {
             .field("cors_allowed_origins", &self.cors_allowed_origins)
             .field("public_base_url", &self.public_base_url)
             .field("intake_limit_per_minute", &self.intake_limit_per_minute)
+            .field("audit_seal_interval", &self.audit_seal_interval)
             .field("log_format", &self.log_format)
             .finish()
     }

@@ -7,12 +7,9 @@ use std::time::Duration;
 use ports::Store;
 use tokio::sync::watch;
 
-/// How often pending entries are sealed. Short enough that `audit verify` rarely sees any.
-const INTERVAL: Duration = Duration::from_millis(250);
-
-/// Seals pending entries on every tick until `stop` turns true; then seals what is left.
-pub async fn run(store: Arc<dyn Store>, mut stop: watch::Receiver<bool>) {
-    let mut ticker = tokio::time::interval(INTERVAL);
+/// Seals pending entries every `interval` until `stop` turns true; then seals what is left.
+pub async fn run(store: Arc<dyn Store>, interval: Duration, mut stop: watch::Receiver<bool>) {
+    let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {

@@ -54,6 +54,7 @@ pub struct Application {
     port: u16,
     server: Server,
     store: Arc<dyn Store>,
+    seal_interval: Duration,
 }
 
 impl std::fmt::Debug for Application {
@@ -92,7 +93,12 @@ impl Application {
             .listen(listener)?
             .shutdown_timeout(10)
             .run();
-        Ok(Self { port, server, store })
+        Ok(Self {
+            port,
+            server,
+            store,
+            seal_interval: settings.audit_seal_interval,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -105,7 +111,7 @@ impl Application {
     /// When the server fails.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
-        let sealer = tokio::spawn(sealer::run(Arc::clone(&self.store), stop_rx));
+        let sealer = tokio::spawn(sealer::run(Arc::clone(&self.store), self.seal_interval, stop_rx));
         let served = self.server.await;
         tracing::info!("server stopped; sealing the audit chain");
         stop_tx.send(true).ok();

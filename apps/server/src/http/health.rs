@@ -63,3 +63,41 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
         HttpResponse::ServiceUnavailable().json(body)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use actix_web::{App, test, web};
+    use ports::StoreError;
+    use testkit::mocks::{MockRateLimiter, MockStore};
+
+    use super::*;
+
+    fn state(store: MockStore) -> AppState {
+        AppState {
+            store: Arc::new(store),
+            clock: Arc::new(testkit::FixedClock::default()),
+            rate_limiter: Arc::new(MockRateLimiter::new()),
+            intake_limits: app::onboarding::IntakeLimits::default(),
+            backend: "postgres",
+        }
+    }
+
+    #[actix_web::test]
+    async fn health_is_503_and_degraded_while_the_database_is_unreachable() {
+        let mut store = MockStore::new();
+        store
+            .expect_ping()
+            .returning(|| Err(StoreError::Unavailable("connection refused".into())));
+        store.expect_unsealed_count().never();
+        let app = test::init_service(App::new().app_data(web::Data::new(state(store))).service(health)).await;
+
+        let response = test::call_service(&app, test::TestRequest::get().uri("/api/health").to_request()).await;
+        assert_eq!(response.status(), 503);
+        let body: serde_json::Value = test::read_body_json(response).await;
+        assert_eq!(body["status"], "degraded");
+        assert_eq!(body["database"]["reachable"], false);
+        assert!(body["audit_unsealed"].is_null());
+    }
+}

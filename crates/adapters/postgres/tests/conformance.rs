@@ -39,6 +39,14 @@ impl StoreHarness for Harness {
             .unwrap();
     }
 
+    async fn execute_raw(&self, sql: &'static str) -> Result<(), String> {
+        sqlx::raw_sql(sql)
+            .execute(self.store.pool())
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+
     async fn delete_sealed_entry(&self, seq: i64) {
         sqlx::raw_sql("ALTER TABLE audit_log DISABLE TRIGGER audit_log_guard")
             .execute(self.store.pool())
@@ -55,24 +63,8 @@ impl StoreHarness for Harness {
 testkit::store_conformance_tests!(harness());
 
 #[tokio::test]
-async fn the_audit_log_refuses_deletes_and_changes_to_sealed_entries() {
+async fn the_audit_log_cannot_be_truncated() {
     let Some(h) = harness().await else { return };
-    let store = h.store();
-    let entry = domain::NewAuditEntry::new(
-        uuid::Uuid::now_v7(),
-        chrono::Utc::now(),
-        domain::AuditAction::LoginFailed,
-        domain::Actor::anonymous(),
-    );
-    store.append(&entry).await.unwrap();
-    app::audit::seal_all(&*store).await.unwrap();
-
-    let delete = sqlx::query("DELETE FROM audit_log").execute(h.store.pool()).await;
-    assert!(delete.unwrap_err().to_string().contains("append-only"));
-    let update = sqlx::query("UPDATE audit_log SET action = 'LOGIN_SUCCEEDED'")
-        .execute(h.store.pool())
-        .await;
-    assert!(update.unwrap_err().to_string().contains("cannot change"));
-    let truncate = sqlx::raw_sql("TRUNCATE audit_log").execute(h.store.pool()).await;
-    assert!(truncate.unwrap_err().to_string().contains("append-only"));
+    let truncate = h.execute_raw("TRUNCATE audit_log").await.unwrap_err();
+    assert!(truncate.contains("append-only"), "{truncate}");
 }

@@ -18,6 +18,8 @@ pub trait StoreHarness: Send + Sync {
     async fn change_sealed_entry(&self, seq: i64);
     /// Deletes the sealed entry at `seq`, bypassing the append-only guard.
     async fn delete_sealed_entry(&self, seq: i64);
+    /// Runs `sql` directly on the database, as someone with a database login could.
+    async fn execute_raw(&self, sql: &'static str) -> Result<(), String>;
 }
 
 /// Generates one `#[tokio::test]` per check for a harness. `$make` is an expression giving a
@@ -36,6 +38,7 @@ macro_rules! store_conformance_tests {
             verification_names_a_changed_entry,
             verification_names_a_deleted_entry,
             verification_notices_the_newest_entry_deleted,
+            the_audit_log_refuses_deletes_and_changes_to_sealed_entries,
             the_store_answers_a_ping,
         );
     };
@@ -285,6 +288,21 @@ pub async fn verification_notices_the_newest_entry_deleted(h: &impl StoreHarness
             last_seq: 2
         }
     );
+}
+
+pub async fn the_audit_log_refuses_deletes_and_changes_to_sealed_entries(h: &impl StoreHarness) {
+    let store = h.store();
+    write_entries(&*store, 1).await;
+    app::audit::seal_all(&*store).await.unwrap();
+
+    let delete = h.execute_raw("DELETE FROM audit_log").await.unwrap_err();
+    assert!(delete.contains("append-only"), "{delete}");
+    let update = h
+        .execute_raw("UPDATE audit_log SET action = 'LOGIN_SUCCEEDED'")
+        .await
+        .unwrap_err();
+    assert!(update.contains("cannot change"), "{update}");
+    assert_eq!(app::audit::verify_chain(&*store).await.unwrap().verified, 1);
 }
 
 pub async fn the_store_answers_a_ping(h: &impl StoreHarness) {

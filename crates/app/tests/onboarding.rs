@@ -1,0 +1,189 @@
+//! The intake use case with ports that misbehave on cue.
+
+// A test fails by panicking: unwrap and expect are how these tests say what they expected.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::Duration;
+
+use app::RequestContext;
+use app::onboarding::{IntakeLimits, SubmitIntakeError, submit_intake};
+use domain::{Actor, AuditAction, OnboardingStatus, RequestId};
+use mockall::predicate::{always, eq};
+use ports::{CreateClientError, RateDecision, RateLimitError, StoreError};
+use testkit::FixedClock;
+use testkit::fixtures::intake;
+use testkit::mocks::{MockRateLimiter, MockStore};
+
+fn ctx() -> RequestContext {
+    RequestContext {
+        actor: Actor::anonymous(),
+        request_id: RequestId::parse("req-1"),
+        source_address: Some("203.0.113.9".into()),
+    }
+}
+
+#[tokio::test]
+async fn an_intake_stores_the_client_its_properties_and_one_audit_entry_together() {
+    let clock = FixedClock::default();
+    let mut limiter = MockRateLimiter::new();
+    limiter
+        .expect_check()
+        .with(eq("intake:203.0.113.9"), eq(10), eq(Duration::from_secs(60)))
+        .times(1)
+        .returning(|_, _, _| Ok(RateDecision::Allowed { remaining: 9 }));
+    let mut store = MockStore::new();
+    store
+        .expect_create_client()
+        .times(1)
+        .returning(|client, properties, audit| {
+            assert_eq!(client.onboarding_status, OnboardingStatus::IntakePending);
+            assert_eq!(properties.len(), 2);
+            assert!(properties.iter().all(|p| p.client_id == client.id));
+            assert_eq!(audit.action, AuditAction::IntakeSubmitted);
+            assert_eq!(audit.client_id, Some(client.id));
+            assert_eq!(audit.request_id.as_ref().map(RequestId::as_str), Some("req-1"));
+            assert_eq!(
+                audit.after.as_ref().unwrap()["property_ids"].as_array().unwrap().len(),
+                2
+            );
+            Ok(())
+        });
+
+    let receipt = submit_intake(
+        &store,
+        &clock,
+        &limiter,
+        IntakeLimits::default(),
+        intake("a@example.com"),
+        &ctx(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(receipt.onboarding_status, OnboardingStatus::IntakePending);
+}
+
+#[tokio::test]
+async fn an_address_over_its_limit_is_refused_before_anything_is_stored() {
+    let mut limiter = MockRateLimiter::new();
+    limiter.expect_check().returning(|_, _, _| {
+        Ok(RateDecision::Limited {
+            retry_after: Duration::from_secs(42),
+        })
+    });
+    let mut store = MockStore::new();
+    store.expect_create_client().never();
+
+    let result = submit_intake(
+        &store,
+        &FixedClock::default(),
+        &limiter,
+        IntakeLimits::default(),
+        intake("a@example.com"),
+        &ctx(),
+    )
+    .await;
+    assert!(matches!(result, Err(SubmitIntakeError::RateLimited { retry_after }) if retry_after.as_secs() == 42));
+}
+
+#[tokio::test]
+async fn a_broken_rate_limiter_does_not_stop_sign_ups() {
+    let mut limiter = MockRateLimiter::new();
+    limiter
+        .expect_check()
+        .returning(|_, _, _| Err(RateLimitError("redis is down".into())));
+    let mut store = MockStore::new();
+    store
+        .expect_create_client()
+        .with(always(), always(), always())
+        .times(1)
+        .returning(|_, _, _| Ok(()));
+
+    let result = submit_intake(
+        &store,
+        &FixedClock::default(),
+        &limiter,
+        IntakeLimits::default(),
+        intake("a@example.com"),
+        &ctx(),
+    )
+    .await;
+    assert!(result.is_ok());
+}
+
+#[tokio::test]
+async fn a_taken_email_and_a_store_failure_are_told_apart() {
+    let mut limiter = MockRateLimiter::new();
+    limiter
+        .expect_check()
+        .returning(|_, _, _| Ok(RateDecision::Allowed { remaining: 1 }));
+    let mut store = MockStore::new();
+    let mut calls = 0;
+    store.expect_create_client().times(2).returning(move |_, _, _| {
+        calls += 1;
+        if calls == 1 {
+            Err(CreateClientError::DuplicateEmail)
+        } else {
+            Err(CreateClientError::Store(StoreError::Unavailable(
+                "connection refused".into(),
+            )))
+        }
+    });
+    let clock = FixedClock::default();
+    let limits = IntakeLimits::default();
+
+    let first = submit_intake(&store, &clock, &limiter, limits, intake("a@example.com"), &ctx()).await;
+    assert!(matches!(first, Err(SubmitIntakeError::DuplicateEmail)));
+    let second = submit_intake(&store, &clock, &limiter, limits, intake("a@example.com"), &ctx()).await;
+    assert!(matches!(
+        second,
+        Err(SubmitIntakeError::Store(StoreError::Unavailable(_)))
+    ));
+}
+
+#[tokio::test]
+async fn a_request_without_an_address_is_not_rate_limited() {
+    let mut limiter = MockRateLimiter::new();
+    limiter.expect_check().never();
+    let mut store = MockStore::new();
+    store.expect_create_client().returning(|_, _, _| Ok(()));
+    let result = submit_intake(
+        &store,
+        &FixedClock::default(),
+        &limiter,
+        IntakeLimits::default(),
+        intake("a@example.com"),
+        &RequestContext::system(),
+    )
+    .await;
+    assert!(result.is_ok());
+}
+
+#[tokio::test]
+async fn each_onboarding_status_leads_to_its_next_step() {
+    use app::onboarding::{NextStep, intake_status};
+    for (status, next) in [
+        (OnboardingStatus::IntakePending, NextStep::CompletePayment),
+        (OnboardingStatus::Provisioning, NextStep::AwaitProvisioning),
+        (OnboardingStatus::Provisioned, NextStep::SetPassword),
+        (OnboardingStatus::Failed, NextStep::ContactSupport),
+    ] {
+        let (mut client, _) = testkit::fixtures::stored_client("a@example.com", 1, chrono::Utc::now());
+        client.onboarding_status = status;
+        let id = client.id;
+        let mut store = MockStore::new();
+        store
+            .expect_get_client()
+            .with(eq(id))
+            .returning(move |_| Ok(Some(client.clone())));
+        let found = intake_status(&store, id).await.unwrap().unwrap();
+        assert_eq!((found.onboarding_status, found.next_step), (status, next));
+    }
+    let mut store = MockStore::new();
+    store.expect_get_client().returning(|_| Ok(None));
+    assert!(
+        intake_status(&store, domain::ClientId::from_uuid(uuid::Uuid::new_v4()))
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
