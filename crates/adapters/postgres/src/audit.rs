@@ -4,7 +4,8 @@
 use async_trait::async_trait;
 use domain::{Actor, AuditEntry, ChainHash, ClientId, NewAuditEntry, RequestId, Seal};
 use ports::{AuditLog, ChainHead, StoreError};
-use sqlx::postgres::PgRow;
+use sqlx::postgres::{PgArguments, PgRow};
+use sqlx::query::Query;
 use sqlx::{PgConnection, Postgres, Row};
 
 use crate::PgStore;
@@ -16,29 +17,40 @@ const ENTRY_COLUMNS: &str = "pos, id, occurred_at, action, actor_role, actor_id,
 /// The advisory lock key that serialises sealers ("audit" in ASCII).
 const SEALER_LOCK: i64 = 0x61_75_64_69_74;
 
-/// Writes `entry` on the caller's connection, so it commits or rolls back with the change.
-pub(crate) async fn insert(conn: &mut PgConnection, entry: &NewAuditEntry) -> Result<(), StoreError> {
+/// The columns an entry is written to, in the order [`bind_entry`] binds them.
+pub(crate) const INSERT_COLUMNS: &str = "id, occurred_at, action, actor_role, actor_id, client_id, resource_type, \
+     resource_id, before_state, after_state, metadata, request_id";
+
+/// Binds the twelve values of [`INSERT_COLUMNS`] for `entry`, after whatever `query` has bound.
+pub(crate) fn bind_entry<'q>(
+    query: Query<'q, Postgres, PgArguments>,
+    entry: &'q NewAuditEntry,
+) -> Query<'q, Postgres, PgArguments> {
     let json = |v: &Option<serde_json::Value>| v.as_ref().map(ToString::to_string);
-    sqlx::query(
-        "INSERT INTO audit_log (id, occurred_at, action, actor_role, actor_id, client_id, resource_type, \
-         resource_id, before_state, after_state, metadata, request_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
-    .bind(entry.id)
-    .bind(entry.occurred_at)
-    .bind(entry.action.as_str())
-    .bind(entry.actor.role.as_str())
-    .bind(entry.actor.id.as_deref())
-    .bind(entry.client_id.map(|c| c.as_uuid()))
-    .bind(entry.resource_type.as_deref())
-    .bind(entry.resource_id.as_deref())
-    .bind(json(&entry.before))
-    .bind(json(&entry.after))
-    .bind(json(&entry.metadata))
-    .bind(entry.request_id.as_ref().map(RequestId::as_str))
-    .execute(conn)
-    .await
-    .map_err(store_error)?;
+    query
+        .bind(entry.id)
+        .bind(entry.occurred_at)
+        .bind(entry.action.as_str())
+        .bind(entry.actor.role.as_str())
+        .bind(entry.actor.id.as_deref())
+        .bind(entry.client_id.map(|c| c.as_uuid()))
+        .bind(entry.resource_type.as_deref())
+        .bind(entry.resource_id.as_deref())
+        .bind(json(&entry.before))
+        .bind(json(&entry.after))
+        .bind(json(&entry.metadata))
+        .bind(entry.request_id.as_ref().map(RequestId::as_str))
+}
+
+/// Writes an entry that records no other change.
+async fn insert(conn: &mut PgConnection, entry: &NewAuditEntry) -> Result<(), StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "INSERT INTO audit_log ({INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+    ));
+    bind_entry(sqlx::query(sql), entry)
+        .execute(conn)
+        .await
+        .map_err(store_error)?;
     Ok(())
 }
 

@@ -23,61 +23,58 @@ impl ClientRepository for PgStore {
         properties: &[Property],
         audit_entry: &NewAuditEntry,
     ) -> Result<(), CreateClientError> {
-        let mut tx = self.pool.begin().await.map_err(store_error)?;
+        // One statement is one transaction: the client, its properties and the audit entry are
+        // written together or not at all, in one round trip instead of five.
+        let sql = sqlx::AssertSqlSafe(format!(
+            "WITH new_client AS (\
+               INSERT INTO clients (id, full_name, email, client_type, company_name, phone, preferred_contact, \
+               billing_plan, consent_communications, onboarding_status, subscription_status, created_at, updated_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)), \
+             new_properties AS (\
+               INSERT INTO properties (id, client_id, address_line_1, address_line_2, city, postcode, nation, \
+               has_gas_supply, is_hmo, has_communal_areas, tenancy_start_date, created_at) \
+               SELECT * FROM UNNEST($14::uuid[], $15::uuid[], $16::text[], $17::text[], $18::text[], $19::text[], \
+               $20::text[], $21::bool[], $22::bool[], $23::bool[], $24::date[], $25::timestamptz[])) \
+             INSERT INTO audit_log ({}) \
+             VALUES ($26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37)",
+            audit::INSERT_COLUMNS
+        ));
         let d = &client.details;
-        let inserted = sqlx::query(
-            "INSERT INTO clients (id, full_name, email, client_type, company_name, phone, preferred_contact, \
-             billing_plan, consent_communications, onboarding_status, subscription_status, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        )
-        .bind(client.id.as_uuid())
-        .bind(d.full_name.as_str())
-        .bind(d.email.as_str())
-        .bind(d.client_type.as_str())
-        .bind(d.company_name.as_ref().map(BoundedText::as_str))
-        .bind(d.phone.as_ref().map(BoundedText::as_str))
-        .bind(d.preferred_contact.as_str())
-        .bind(d.billing_plan.as_str())
-        .bind(d.consent_communications)
-        .bind(client.onboarding_status.as_str())
-        .bind(client.subscription_status.as_str())
-        .bind(client.created_at)
-        .bind(client.updated_at)
-        .execute(&mut *tx)
-        .await;
-        match inserted {
-            Err(e) if is_unique_violation(&e) => return Err(CreateClientError::DuplicateEmail),
-            other => other.map_err(store_error)?,
-        };
-        // One statement for all properties: a round trip per property would dominate the intake.
         let mut columns = PropertyColumns::default();
         for property in properties {
             columns.push(property);
         }
-        sqlx::query(
-            "INSERT INTO properties (id, client_id, address_line_1, address_line_2, city, postcode, nation, \
-             has_gas_supply, is_hmo, has_communal_areas, tenancy_start_date, created_at) \
-             SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], \
-             $7::text[], $8::bool[], $9::bool[], $10::bool[], $11::date[], $12::timestamptz[])",
-        )
-        .bind(columns.id)
-        .bind(columns.client_id)
-        .bind(columns.address_line_1)
-        .bind(columns.address_line_2)
-        .bind(columns.city)
-        .bind(columns.postcode)
-        .bind(columns.nation)
-        .bind(columns.has_gas_supply)
-        .bind(columns.is_hmo)
-        .bind(columns.has_communal_areas)
-        .bind(columns.tenancy_start_date)
-        .bind(columns.created_at)
-        .execute(&mut *tx)
-        .await
-        .map_err(store_error)?;
-        audit::insert(&mut tx, audit_entry).await?;
-        tx.commit().await.map_err(store_error)?;
-        Ok(())
+        let query = sqlx::query(sql)
+            .bind(client.id.as_uuid())
+            .bind(d.full_name.as_str())
+            .bind(d.email.as_str())
+            .bind(d.client_type.as_str())
+            .bind(d.company_name.as_ref().map(BoundedText::as_str))
+            .bind(d.phone.as_ref().map(BoundedText::as_str))
+            .bind(d.preferred_contact.as_str())
+            .bind(d.billing_plan.as_str())
+            .bind(d.consent_communications)
+            .bind(client.onboarding_status.as_str())
+            .bind(client.subscription_status.as_str())
+            .bind(client.created_at)
+            .bind(client.updated_at)
+            .bind(columns.id)
+            .bind(columns.client_id)
+            .bind(columns.address_line_1)
+            .bind(columns.address_line_2)
+            .bind(columns.city)
+            .bind(columns.postcode)
+            .bind(columns.nation)
+            .bind(columns.has_gas_supply)
+            .bind(columns.is_hmo)
+            .bind(columns.has_communal_areas)
+            .bind(columns.tenancy_start_date)
+            .bind(columns.created_at);
+        match audit::bind_entry(query, audit_entry).execute(&self.pool).await {
+            Ok(_) => Ok(()),
+            Err(e) if is_unique_violation(&e) => Err(CreateClientError::DuplicateEmail),
+            Err(e) => Err(store_error(e).into()),
+        }
     }
 
     async fn get_client(&self, id: ClientId) -> Result<Option<Client>, StoreError> {

@@ -22,7 +22,7 @@ fn migrator() -> Migrator {
 /// [`StoreError`] when a migration fails or an applied one was changed since.
 pub async fn migrate(store: &SqliteStore) -> Result<(), StoreError> {
     migrator()
-        .run(&store.pool)
+        .run(&store.writer)
         .await
         .map_err(|e| StoreError::Unexpected(e.into()))
 }
