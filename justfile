@@ -2,7 +2,6 @@
 
 set dotenv-load := false
 
-target := env_var_or_default("CARGO_TARGET_DIR", env_var("HOME") / ".cache/compliance-vault/target")
 pg_url := env_var_or_default("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 
 default:
@@ -39,8 +38,7 @@ db-clean-tests:
 
 # Intake throughput and latency on SQLite and PostgreSQL (needs wrk: apt-get install wrk).
 bench-intake seconds="20" connections="32":
-    cargo build --release -p compliance-vault
-    CARGO_TARGET_DIR={{target}} bench/intake.sh {{seconds}} {{connections}} {{pg_url}}
+    bench/intake.sh {{seconds}} {{connections}} {{pg_url}}
 
 # Property evaluations per second of the compliance engine.
 bench-compliance:

@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 seconds=${1:-20}
 connections=${2:-32}
 pg_url=${3:-postgres://postgres@127.0.0.1:5432/postgres}
-binary="${CARGO_TARGET_DIR:-target}/release/compliance-vault"
+cargo build --release --locked -p compliance-vault
+target_dir=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+binary="$target_dir/release/compliance-vault"
 port=18181
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 

@@ -42,6 +42,10 @@ pub struct Settings {
     pub cors_allowed_origins: Vec<String>,
     pub public_base_url: Option<String>,
     pub intake_limit_per_minute: u32,
+    /// Shared rate limits when set; in memory (one instance only) when not.
+    pub redis_url: Option<SecretString>,
+    /// Starts every Redis key, so several deployments can share one Redis.
+    pub redis_key_prefix: String,
     /// How often the sealer links new audit entries into the chain.
     pub audit_seal_interval: Duration,
     pub log_format: LogFormat,
@@ -116,6 +120,8 @@ impl Settings {
                 .unwrap_or_default(),
             public_base_url: var("PUBLIC_BASE_URL").or_else(|| var("FRONTEND_URL")),
             intake_limit_per_minute: number("INTAKE_RATE_LIMIT_PER_MINUTE", 10)?,
+            redis_url: var("REDIS_URL").map(SecretString::from),
+            redis_key_prefix: var("REDIS_KEY_PREFIX").unwrap_or_else(|| "compliance-vault:".into()),
             audit_seal_interval: Duration::from_millis(number("AUDIT_SEAL_INTERVAL_MS", 250)?.max(10).into()),
             log_format,
         };
@@ -170,6 +176,11 @@ impl fmt::Debug for Settings {
             .field("cors_allowed_origins", &self.cors_allowed_origins)
             .field("public_base_url", &self.public_base_url)
             .field("intake_limit_per_minute", &self.intake_limit_per_minute)
+            .field(
+                "redis_url",
+                &self.redis_url.as_ref().map(|url| redact_url(url.expose_secret())),
+            )
+            .field("redis_key_prefix", &self.redis_key_prefix)
             .field("audit_seal_interval", &self.audit_seal_interval)
             .field("log_format", &self.log_format)
             .finish()

@@ -8,10 +8,12 @@ use std::time::Duration;
 use actix_web::dev::Server;
 use actix_web::{HttpServer, web};
 use adapter_postgres::PgStore;
+use adapter_redis::RedisRateLimiter;
 use adapter_sqlite::SqliteStore;
 use anyhow::Context;
 use app::onboarding::IntakeLimits;
-use ports::Store;
+use ports::{RateLimiter, Store};
+use secrecy::ExposeSecret;
 use tokio::sync::watch;
 
 use crate::clock::SystemClock;
@@ -49,6 +51,22 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<(Arc<dyn Store>, 
     }
 }
 
+/// The rate limiter: Redis, shared by every instance, when `REDIS_URL` is set; else in memory.
+///
+/// # Errors
+/// When Redis is configured but cannot be reached.
+pub async fn open_rate_limiter(settings: &Settings) -> anyhow::Result<Arc<dyn RateLimiter>> {
+    match &settings.redis_url {
+        Some(url) => {
+            let limiter = RedisRateLimiter::connect(url.expose_secret(), &settings.redis_key_prefix)
+                .await
+                .context("connecting to Redis (REDIS_URL)")?;
+            Ok(Arc::new(limiter))
+        }
+        None => Ok(Arc::new(InMemoryRateLimiter::default())),
+    }
+}
+
 /// A bound, ready-to-run server.
 pub struct Application {
     port: u16,
@@ -79,7 +97,7 @@ impl Application {
         let state = AppState {
             store: Arc::clone(&store),
             clock: Arc::new(SystemClock),
-            rate_limiter: Arc::new(InMemoryRateLimiter::default()),
+            rate_limiter: open_rate_limiter(settings).await?,
             intake_limits: IntakeLimits {
                 per_address: settings.intake_limit_per_minute,
                 window: Duration::from_secs(60),

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, on_both_backends, property, spawn_app, valid_intake};
+use crate::helpers::{Backend, TestApp, on_both_backends, property, spawn_app, start, valid_intake};
 
 on_both_backends!(
     every_bad_intake_is_422_naming_the_field_and_stores_nothing,
@@ -330,4 +330,46 @@ async fn the_eleventh_intake_from_one_address_in_a_minute_is_429() {
     assert!((1..=60).contains(&retry_after), "Retry-After {retry_after}");
     assert_eq!(response.json::<Value>().await.unwrap()["code"], "rate_limited");
     assert_eq!(app.store.count_clients().await.unwrap(), 10);
+}
+
+#[tokio::test]
+async fn two_instances_on_one_redis_share_one_intake_limit() {
+    let Some(redis) = testkit::services::service_url("TEST_REDIS_URL") else {
+        return;
+    };
+    let prefix = format!("compliance-vault-test-{}:", uuid::Uuid::new_v4().simple());
+    let settings = [
+        ("INTAKE_RATE_LIMIT_PER_MINUTE", "10"),
+        ("REDIS_URL", redis.as_str()),
+        ("REDIS_KEY_PREFIX", &prefix),
+    ];
+    let app = spawn_app(Backend::Sqlite, &settings).await.unwrap();
+    let second = start(&app.settings).await;
+
+    for i in 0..10 {
+        let base = if i % 2 == 0 { &app.address } else { &second };
+        let response = app
+            .http
+            .post(format!("{base}/api/intake/submit"))
+            .json(&valid_intake(&format!("shared{i}@example.com")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201, "intake {i}");
+    }
+    for base in [&app.address, &second] {
+        let response = app
+            .http
+            .post(format!("{base}/api/intake/submit"))
+            .json(&valid_intake("one-too-many@example.com"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            429,
+            "the limit is shared, whichever instance answers"
+        );
+        assert!(response.headers().contains_key("retry-after"));
+    }
 }
