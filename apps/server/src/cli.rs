@@ -1,7 +1,5 @@
 //! The command line: `serve`, `migrate`, `audit verify`, `compliance check`.
 
-use std::path::PathBuf;
-
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
@@ -27,6 +25,22 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// The compliance engine.
+    Compliance {
+        #[command(subcommand)]
+        command: ComplianceCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ComplianceCommand {
+    /// Evaluate one property: JSON on standard input, the evaluation as JSON on standard output.
+    /// The format is in docs/compliance-rules.md. Bad input exits with code 2.
+    Check {
+        /// The date to evaluate as of (YYYY-MM-DD); defaults to today in Europe/London.
+        #[arg(long, value_parser = parse_date)]
+        today: Option<NaiveDate>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -36,19 +50,6 @@ pub enum AuditCommand {
         /// Check only; do not seal pending entries first.
         #[arg(long)]
         no_seal: bool,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum ComplianceCommand {
-    /// Evaluate one property: JSON on standard input, the evaluation as JSON on standard output.
-    Check {
-        /// The date to evaluate as of (YYYY-MM-DD); defaults to today in Europe/London.
-        #[arg(long, value_parser = parse_date)]
-        today: Option<NaiveDate>,
-        /// Read the property from this file instead of standard input.
-        #[arg(long)]
-        input: Option<PathBuf>,
     },
 }
 

@@ -4,13 +4,22 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use crate::cli::{AuditCommand, Cli, Command};
+use std::io::Read;
+
+use crate::cli::{AuditCommand, Cli, Command, ComplianceCommand};
 use crate::config::Settings;
 use crate::startup::{Application, open_store};
 use crate::telemetry;
 
 /// Runs one command to completion.
 pub async fn run(cli: Cli) -> ExitCode {
+    // The engine needs no configuration and no database: it runs even where the server could not.
+    if let Some(Command::Compliance {
+        command: ComplianceCommand::Check { today },
+    }) = cli.command
+    {
+        return compliance_check(today);
+    }
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
         Err(error) => {
@@ -25,6 +34,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Audit {
             command: AuditCommand::Verify { no_seal },
         } => audit_verify(&settings, no_seal).await,
+        Command::Compliance {
+            command: ComplianceCommand::Check { today },
+        } => Ok(compliance_check(today)),
     };
     result.unwrap_or_else(|error| {
         eprintln!("error: {error:#}");
@@ -71,6 +83,29 @@ async fn audit_verify(settings: &Settings, no_seal: bool) -> anyhow::Result<Exit
                 report.verified, report.unsealed
             )?;
             Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// Reads one property with its evidence from standard input and prints its evaluation.
+fn compliance_check(today: Option<chrono::NaiveDate>) -> ExitCode {
+    let today = today.unwrap_or_else(|| crate::clock::london_date(chrono::Utc::now()));
+    let mut input = String::new();
+    if let Err(error) = std::io::stdin().read_to_string(&mut input) {
+        eprintln!("error: reading standard input: {error}");
+        return ExitCode::from(2);
+    }
+    match compliance::check_json(&input, today) {
+        Ok(output) => match writeln!(std::io::stdout(), "{output}") {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: writing standard output: {error}");
+                ExitCode::FAILURE
+            }
+        },
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
         }
     }
 }

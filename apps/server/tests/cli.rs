@@ -91,3 +91,83 @@ fn production_refuses_to_start_with_a_weak_jwt_secret_naming_it() {
         "{output:?}"
     );
 }
+
+fn compliance_check(args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_compliance-vault"))
+        .args(["compliance", "check"])
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+const EXAMPLE: &str = r#"{"property": {"nation": "ENGLAND", "has_gas_supply": true, "is_hmo": false,
+              "has_communal_areas": false, "tenancy_start_date": "2025-06-01"},
+ "evidence": [
+   {"requirement": "GAS_SAFETY", "status": "VERIFIED", "issue_date": "2025-01-10"},
+   {"requirement": "EICR", "status": "VERIFIED", "issue_date": "2022-03-01", "expiry_date": "2025-03-01"},
+   {"requirement": "EPC", "status": "PENDING", "issue_date": "2019-04-01", "epc_rating": "F",
+    "exemption_expiry_date": "2026-04-01"}
+ ]}"#;
+
+#[test]
+fn compliance_check_evaluates_the_documented_example() {
+    let output = compliance_check(&["--today", "2025-12-20"], EXAMPLE);
+    assert!(output.status.success(), "{output:?}");
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(result["as_of"], "2025-12-20");
+    assert_eq!(result["property_status"], "RED");
+    let requirement = |name: &str| {
+        result["requirements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["requirement"] == name)
+            .cloned()
+            .unwrap()
+    };
+    let gas = requirement("GAS_SAFETY");
+    assert_eq!(
+        (gas["status"].as_str(), gas["rag"].as_str()),
+        (Some("EXPIRING_SOON"), Some("AMBER"))
+    );
+    assert_eq!(
+        (gas["due_date"].as_str(), gas["last_done"].as_str()),
+        (Some("2026-01-10"), Some("2025-01-10"))
+    );
+    assert_eq!(gas["counts_from"], "2025-01-10");
+    let eicr = requirement("EICR");
+    assert_eq!(
+        (eicr["status"].as_str(), eicr["rag"].as_str()),
+        (Some("OVERDUE"), Some("RED"))
+    );
+    assert_eq!(eicr["due_date"], "2025-03-01");
+    let hmo = requirement("HMO_LICENCE");
+    assert_eq!(
+        (hmo["status"].as_str(), hmo["rag"].as_str()),
+        (Some("NOT_APPLICABLE"), Some("GREY"))
+    );
+    assert!(hmo["due_date"].is_null());
+}
+
+#[test]
+fn compliance_check_refuses_bad_input_with_exit_code_2() {
+    for (input, args) in [
+        ("{not json", vec!["--today", "2025-12-20"]),
+        (
+            r#"{"property": {}, "evidence": [{"requirement": "UNICORN", "status": "VERIFIED"}]}"#,
+            vec!["--today", "2025-12-20"],
+        ),
+        (EXAMPLE, vec!["--today", "2025-13-40"]),
+    ] {
+        let output = compliance_check(&args, input);
+        assert_eq!(output.status.code(), Some(2), "{input} {args:?}: {output:?}");
+        assert!(output.stdout.is_empty());
+        assert!(!output.stderr.is_empty(), "a bad input is explained on stderr");
+    }
+}
