@@ -60,7 +60,7 @@ impl SqliteStore {
     }
 
     /// The writer's pool, for tests that must reach under the ports (to tamper with the audit log).
-    pub fn pool(&self) -> &SqlitePool {
+    pub fn write_pool(&self) -> &SqlitePool {
         &self.writer
     }
 

@@ -43,19 +43,19 @@ impl StoreHarness for Harness {
 
     async fn change_sealed_entry(&self, seq: i64) {
         sqlx::raw_sql("DROP TRIGGER audit_log_sealed_is_final")
-            .execute(self.store.pool())
+            .execute(self.store.write_pool())
             .await
             .unwrap();
         sqlx::query("UPDATE audit_log SET after_state = '{\"tampered\":true}' WHERE seq = $1")
             .bind(seq)
-            .execute(self.store.pool())
+            .execute(self.store.write_pool())
             .await
             .unwrap();
     }
 
     async fn execute_raw(&self, sql: &'static str) -> Result<(), String> {
         sqlx::raw_sql(sql)
-            .execute(self.store.pool())
+            .execute(self.store.write_pool())
             .await
             .map(drop)
             .map_err(|e| e.to_string())
@@ -63,12 +63,12 @@ impl StoreHarness for Harness {
 
     async fn delete_sealed_entry(&self, seq: i64) {
         sqlx::raw_sql("DROP TRIGGER IF EXISTS audit_log_no_delete")
-            .execute(self.store.pool())
+            .execute(self.store.write_pool())
             .await
             .unwrap();
         sqlx::query("DELETE FROM audit_log WHERE seq = $1")
             .bind(seq)
-            .execute(self.store.pool())
+            .execute(self.store.write_pool())
             .await
             .unwrap();
     }
