@@ -46,6 +46,10 @@ uuid_id!(
     /// One rental property of a client.
     PropertyId
 );
+uuid_id!(
+    /// A person who can sign in to the portal: a client's user or an admin.
+    UserId
+);
 
 /// The id of the HTTP request (or job run) that caused a change; it ties log lines, error bodies
 /// and audit entries together. Limited to 64 printable ASCII characters so a caller-supplied id

@@ -11,15 +11,17 @@ pub mod plan;
 pub mod postcode;
 pub mod property;
 pub mod text;
+pub mod user;
 
 pub use audit::{Actor, ActorRole, AuditAction, AuditEntry, ChainHash, ChainHashError, NewAuditEntry, Seal};
 pub use client::{Client, ClientType, Intake, NewClient, OnboardingStatus, PreferredContact, SubscriptionStatus};
 pub use email::{Email, EmailError};
-pub use ids::{ClientId, PropertyId, RequestId};
+pub use ids::{ClientId, PropertyId, RequestId, UserId};
 pub use plan::{BillingPlan, PlanBoundError};
 pub use postcode::{PostcodeError, UkPostcode};
 pub use property::{Nation, NewProperty, Property};
 pub use text::{BoundedText, TextError};
+pub use user::{PasswordStatus, PasswordToken, PortalUser, Role, StoredPasswordHash, TokenKind, UserStatus};
 
 /// The error returned when text names no variant of one of our enumerations.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -6,9 +6,11 @@ mod clock;
 mod error;
 mod rate_limit;
 mod store;
+mod users;
 
 pub use audit::{AuditLog, ChainHead};
 pub use clock::Clock;
 pub use error::{BoxError, StoreError};
 pub use rate_limit::{RateDecision, RateLimitError, RateLimiter};
 pub use store::{ClientRepository, CreateClientError, HealthCheck, PropertyRepository, Store};
+pub use users::{CreateUserError, PasswordTokenRepository, UseTokenError, UserRepository};

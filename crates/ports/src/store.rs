@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use domain::{Client, ClientId, Email, NewAuditEntry, Property};
 
-use crate::{AuditLog, StoreError};
+use crate::{AuditLog, PasswordTokenRepository, StoreError, UserRepository};
 
 /// Why a client could not be created.
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +63,24 @@ pub trait HealthCheck: Send + Sync {
 }
 
 /// Everything a relational backend provides; implemented for any type that has every part.
-pub trait Store: ClientRepository + PropertyRepository + AuditLog + HealthCheck + std::fmt::Debug {}
+pub trait Store:
+    ClientRepository
+    + PropertyRepository
+    + UserRepository
+    + PasswordTokenRepository
+    + AuditLog
+    + HealthCheck
+    + std::fmt::Debug
+{
+}
 
-impl<T> Store for T where T: ClientRepository + PropertyRepository + AuditLog + HealthCheck + std::fmt::Debug {}
+impl<T> Store for T where
+    T: ClientRepository
+        + PropertyRepository
+        + UserRepository
+        + PasswordTokenRepository
+        + AuditLog
+        + HealthCheck
+        + std::fmt::Debug
+{
+}

@@ -1,10 +1,14 @@
 //! mockall mocks of the ports, for use-case tests that need a port to misbehave on cue.
 
 use async_trait::async_trait;
-use domain::{AuditEntry, Client, ClientId, Email, NewAuditEntry, Property};
+use chrono::{DateTime, Utc};
+use domain::{
+    AuditEntry, Client, ClientId, Email, NewAuditEntry, PasswordToken, PortalUser, Property, StoredPasswordHash,
+    UserId, UserStatus,
+};
 use ports::{
-    AuditLog, ChainHead, ClientRepository, CreateClientError, HealthCheck, PropertyRepository, RateDecision,
-    RateLimitError, RateLimiter, StoreError,
+    AuditLog, ChainHead, ClientRepository, CreateClientError, CreateUserError, HealthCheck, PasswordTokenRepository,
+    PropertyRepository, RateDecision, RateLimitError, RateLimiter, StoreError, UseTokenError, UserRepository,
 };
 
 mockall::mock! {
@@ -31,6 +35,21 @@ mockall::mock! {
         async fn chain_head(&self) -> Result<Option<ChainHead>, StoreError>;
         async fn unsealed_count(&self) -> Result<u64, StoreError>;
         async fn entries_for_client(&self, client: ClientId, limit: u32) -> Result<Vec<AuditEntry>, StoreError>;
+    }
+
+    #[async_trait]
+    impl UserRepository for Store {
+        async fn create_user(&self, user: &PortalUser, audit: &NewAuditEntry) -> Result<(), CreateUserError>;
+        async fn get_user(&self, id: UserId) -> Result<Option<PortalUser>, StoreError>;
+        async fn find_user_by_email(&self, email: &Email) -> Result<Option<PortalUser>, StoreError>;
+        async fn set_user_status(&self, id: UserId, status: UserStatus, now: DateTime<Utc>, audit: &NewAuditEntry) -> Result<bool, StoreError>;
+    }
+
+    #[async_trait]
+    impl PasswordTokenRepository for Store {
+        async fn issue_password_token(&self, token: &PasswordToken, audit: &NewAuditEntry) -> Result<(), StoreError>;
+        async fn find_password_token(&self, token_hash: &[u8; 32]) -> Result<Option<PasswordToken>, StoreError>;
+        async fn set_password_with_token(&self, token_id: uuid::Uuid, password_hash: &StoredPasswordHash, now: DateTime<Utc>, audit: &NewAuditEntry) -> Result<(), UseTokenError>;
     }
 
     #[async_trait]

@@ -42,8 +42,8 @@ pub(crate) fn bind_entry<'q>(
         .bind(entry.request_id.as_ref().map(RequestId::as_str))
 }
 
-/// Writes an entry that records no other change.
-async fn insert(conn: &mut PgConnection, entry: &NewAuditEntry) -> Result<(), StoreError> {
+/// Writes `entry` on the caller's connection, so it commits or rolls back with the change.
+pub(crate) async fn insert(conn: &mut PgConnection, entry: &NewAuditEntry) -> Result<(), StoreError> {
     let sql = sqlx::AssertSqlSafe(format!(
         "INSERT INTO audit_log ({INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
     ));

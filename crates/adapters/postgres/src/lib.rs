@@ -4,6 +4,7 @@ mod audit;
 mod clients;
 mod error;
 mod migrations;
+mod users;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -3,5 +3,6 @@
 
 pub mod rate_limiter;
 pub mod store;
+pub mod users;
 
 pub use store::StoreHarness;

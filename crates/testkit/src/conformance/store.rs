@@ -41,6 +41,24 @@ macro_rules! store_conformance_tests {
             the_audit_log_refuses_deletes_and_changes_to_sealed_entries,
             the_store_answers_a_ping,
         );
+        $crate::store_conformance_tests!(@users $make;
+            a_created_user_reads_back_by_id_and_email,
+            a_second_user_with_the_same_email_is_refused,
+            issuing_a_token_revokes_the_earlier_ones_of_its_kind,
+            a_token_sets_the_password_once_under_twenty_concurrent_uses,
+            a_token_works_until_its_sixtieth_minute_and_not_at_it,
+            a_revoked_token_sets_nothing,
+            disabling_a_user_ends_its_sessions,
+        );
+    };
+    (@users $make:expr; $($check:ident),+ $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $check() {
+                let Some(harness) = $make.await else { return };
+                $crate::conformance::users::$check(&harness).await;
+            }
+        )+
     };
     (@each $make:expr; $($check:ident),+ $(,)?) => {
         $(

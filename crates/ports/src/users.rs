@@ -1,0 +1,86 @@
+//! Portal users and their password tokens. As elsewhere, every change takes the audit entry that
+//! records it and MUST write both in one transaction.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::{Email, NewAuditEntry, PasswordToken, PortalUser, StoredPasswordHash, UserId, UserStatus};
+
+use crate::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateUserError {
+    #[error("a user with this email exists")]
+    DuplicateEmail,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UseTokenError {
+    /// Used, revoked or expired by the time the change was attempted (or never existed).
+    #[error("the token is not valid")]
+    Invalid,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[async_trait]
+pub trait UserRepository: Send + Sync {
+    /// # Errors
+    /// MUST return [`CreateUserError::DuplicateEmail`] when a user with the same (normalised)
+    /// email exists; nothing is written then.
+    async fn create_user(&self, user: &PortalUser, audit: &NewAuditEntry) -> Result<(), CreateUserError>;
+
+    /// # Errors
+    /// [`StoreError`] when the store fails; an unknown id is `Ok(None)`.
+    async fn get_user(&self, id: UserId) -> Result<Option<PortalUser>, StoreError>;
+
+    /// # Errors
+    /// [`StoreError`] when the store fails; an unknown email is `Ok(None)`.
+    async fn find_user_by_email(&self, email: &Email) -> Result<Option<PortalUser>, StoreError>;
+
+    /// Sets the user's status. Disabling also moves `sessions_valid_after` to `now`, so every
+    /// session issued before is refused. Returns false (writing nothing) for an unknown user.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails.
+    async fn set_user_status(
+        &self,
+        id: UserId,
+        status: UserStatus,
+        now: DateTime<Utc>,
+        audit: &NewAuditEntry,
+    ) -> Result<bool, StoreError>;
+}
+
+#[async_trait]
+pub trait PasswordTokenRepository: Send + Sync {
+    /// Stores a new token and revokes every earlier unused token of the same user and kind, with
+    /// the audit entry, atomically.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails; nothing is written then.
+    async fn issue_password_token(&self, token: &PasswordToken, audit: &NewAuditEntry) -> Result<(), StoreError>;
+
+    /// The token stored under this SHA-256 hash, whatever its state.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails.
+    async fn find_password_token(&self, token_hash: &[u8; 32]) -> Result<Option<PasswordToken>, StoreError>;
+
+    /// Uses the token to set its user's password, atomically: marks the token used, stores the
+    /// hash, sets the password SET, activates an INVITED user, moves `sessions_valid_after` to
+    /// `now` (ending other sessions) and writes the audit entry. Of concurrent calls with one
+    /// token exactly one succeeds.
+    ///
+    /// # Errors
+    /// MUST return [`UseTokenError::Invalid`] when the token is used, revoked or expired at
+    /// `now`, writing nothing.
+    async fn set_password_with_token(
+        &self,
+        token_id: uuid::Uuid,
+        password_hash: &StoredPasswordHash,
+        now: DateTime<Utc>,
+        audit: &NewAuditEntry,
+    ) -> Result<(), UseTokenError>;
+}

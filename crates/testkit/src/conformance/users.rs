@@ -1,0 +1,318 @@
+//! The user and password-token part of the store conformance suite.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use domain::{
+    Actor, AuditAction, ClientId, Email, NewAuditEntry, PasswordStatus, PasswordToken, PortalUser, Role,
+    StoredPasswordHash, TokenKind, UserId, UserStatus,
+};
+use ports::{CreateUserError, Store, UseTokenError};
+use uuid::Uuid;
+
+use super::StoreHarness;
+use crate::fixtures::stored_client;
+
+fn audit(action: AuditAction, client: Option<ClientId>) -> NewAuditEntry {
+    let mut entry = NewAuditEntry::new(Uuid::now_v7(), Utc::now(), action, Actor::system());
+    entry.client_id = client;
+    entry
+}
+
+/// A client with one invited user, stored; returns the user.
+async fn invited_user(store: &dyn Store, now: DateTime<Utc>) -> PortalUser {
+    let email = format!("user-{}@example.com", Uuid::new_v4().simple());
+    let (client, properties) = stored_client(&email, 1, now);
+    store
+        .create_client(
+            &client,
+            &properties,
+            &audit(AuditAction::IntakeSubmitted, Some(client.id)),
+        )
+        .await
+        .unwrap();
+    let user = PortalUser {
+        id: UserId::from_uuid(Uuid::now_v7()),
+        email: Email::parse(&email).unwrap(),
+        role: Role::Client,
+        client_id: Some(client.id),
+        status: UserStatus::Invited,
+        password_status: PasswordStatus::NotSet,
+        password_hash: None,
+        sessions_valid_after: now,
+        created_at: now,
+        updated_at: now,
+    };
+    store
+        .create_user(&user, &audit(AuditAction::ProvisioningComplete, Some(client.id)))
+        .await
+        .unwrap();
+    user
+}
+
+fn token(user: &PortalUser, kind: TokenKind, issued: DateTime<Utc>) -> PasswordToken {
+    PasswordToken {
+        id: Uuid::now_v7(),
+        user_id: user.id,
+        kind,
+        token_hash: *Uuid::new_v4().as_bytes().repeat(2).first_chunk::<32>().unwrap(),
+        created_at: issued,
+        expires_at: issued + Duration::minutes(60),
+        used_at: None,
+        revoked_at: None,
+    }
+}
+
+fn hash() -> StoredPasswordHash {
+    StoredPasswordHash::new("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".into())
+}
+
+fn at_micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+pub async fn a_created_user_reads_back_by_id_and_email(h: &impl StoreHarness) {
+    let store = h.store();
+    let now = Utc::now();
+    let user = invited_user(&*store, now).await;
+    let by_id = store.get_user(user.id).await.unwrap().unwrap();
+    assert_eq!(
+        (by_id.email.clone(), by_id.role, by_id.client_id, by_id.status),
+        (user.email.clone(), user.role, user.client_id, user.status)
+    );
+    assert_eq!(at_micros(by_id.sessions_valid_after), at_micros(now));
+    assert_eq!(
+        store.find_user_by_email(&user.email).await.unwrap().unwrap().id,
+        user.id
+    );
+    assert!(
+        store
+            .get_user(UserId::from_uuid(Uuid::new_v4()))
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+pub async fn a_second_user_with_the_same_email_is_refused(h: &impl StoreHarness) {
+    let store = h.store();
+    let user = invited_user(&*store, Utc::now()).await;
+    let twin = PortalUser {
+        id: UserId::from_uuid(Uuid::now_v7()),
+        client_id: None,
+        role: Role::Admin,
+        ..user.clone()
+    };
+    let result = store
+        .create_user(&twin, &audit(AuditAction::ProvisioningComplete, None))
+        .await;
+    assert!(matches!(result, Err(CreateUserError::DuplicateEmail)), "{result:?}");
+    assert!(store.get_user(twin.id).await.unwrap().is_none());
+}
+
+pub async fn issuing_a_token_revokes_the_earlier_ones_of_its_kind(h: &impl StoreHarness) {
+    let store = h.store();
+    let now = Utc::now();
+    let user = invited_user(&*store, now).await;
+    let first = token(&user, TokenKind::Setup, now);
+    let reset = token(&user, TokenKind::Reset, now);
+    let second = token(&user, TokenKind::Setup, now + Duration::minutes(1));
+    for t in [&first, &reset, &second] {
+        store
+            .issue_password_token(t, &audit(AuditAction::PasswordTokenIssued, user.client_id))
+            .await
+            .unwrap();
+    }
+    let find = |t: &PasswordToken| {
+        let store = Arc::clone(&store);
+        let hash = t.token_hash;
+        async move { store.find_password_token(&hash).await.unwrap().unwrap() }
+    };
+    assert!(
+        find(&first).await.revoked_at.is_some(),
+        "the older setup token is revoked"
+    );
+    assert!(
+        find(&reset).await.revoked_at.is_none(),
+        "a token of another kind is not"
+    );
+    assert!(find(&second).await.is_usable_at(now + Duration::minutes(2)));
+    assert!(store.find_password_token(&[0; 32]).await.unwrap().is_none());
+}
+
+pub async fn a_token_sets_the_password_once_under_twenty_concurrent_uses(h: &impl StoreHarness) {
+    let store = h.store();
+    let now = Utc::now();
+    let user = invited_user(&*store, now - Duration::days(1)).await;
+    let t = token(&user, TokenKind::Setup, now);
+    store
+        .issue_password_token(&t, &audit(AuditAction::PasswordTokenIssued, user.client_id))
+        .await
+        .unwrap();
+    let before = store
+        .entries_for_client(user.client_id.unwrap(), 100)
+        .await
+        .unwrap()
+        .len();
+
+    let attempts: Vec<_> = (0..20)
+        .map(|_| {
+            let store = Arc::clone(&store);
+            let client = user.client_id;
+            tokio::spawn(async move {
+                store
+                    .set_password_with_token(t.id, &hash(), now, &audit(AuditAction::PasswordSet, client))
+                    .await
+            })
+        })
+        .collect();
+    let mut successes = 0;
+    for attempt in attempts {
+        match attempt.await.unwrap() {
+            Ok(()) => successes += 1,
+            Err(UseTokenError::Invalid) => {}
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(successes, 1);
+
+    let updated = store.get_user(user.id).await.unwrap().unwrap();
+    assert_eq!(
+        (updated.status, updated.password_status),
+        (UserStatus::Active, PasswordStatus::Set)
+    );
+    assert_eq!(updated.password_hash, Some(hash()));
+    assert_eq!(
+        at_micros(updated.sessions_valid_after),
+        at_micros(now),
+        "other sessions end"
+    );
+    let after = store
+        .entries_for_client(user.client_id.unwrap(), 100)
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(after, before + 1, "one PASSWORD_SET entry, for the one success");
+}
+
+pub async fn a_token_works_until_its_sixtieth_minute_and_not_at_it(h: &impl StoreHarness) {
+    let store = h.store();
+    let issued = Utc::now() - Duration::hours(2);
+    let user = invited_user(&*store, issued).await;
+    let late = token(&user, TokenKind::Reset, issued);
+    store
+        .issue_password_token(&late, &audit(AuditAction::PasswordTokenIssued, user.client_id))
+        .await
+        .unwrap();
+    let at_expiry = late.expires_at;
+    let result = store
+        .set_password_with_token(
+            late.id,
+            &hash(),
+            at_expiry,
+            &audit(AuditAction::PasswordSet, user.client_id),
+        )
+        .await;
+    assert!(
+        matches!(result, Err(UseTokenError::Invalid)),
+        "at 60:00 the token is expired"
+    );
+    assert_eq!(
+        store.get_user(user.id).await.unwrap().unwrap().password_status,
+        PasswordStatus::NotSet
+    );
+
+    let in_time = token(&user, TokenKind::Reset, issued);
+    store
+        .issue_password_token(&in_time, &audit(AuditAction::PasswordTokenIssued, user.client_id))
+        .await
+        .unwrap();
+    let just_before = in_time.expires_at - Duration::seconds(1);
+    store
+        .set_password_with_token(
+            in_time.id,
+            &hash(),
+            just_before,
+            &audit(AuditAction::PasswordSet, user.client_id),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get_user(user.id).await.unwrap().unwrap().password_status,
+        PasswordStatus::Set
+    );
+}
+
+pub async fn a_revoked_token_sets_nothing(h: &impl StoreHarness) {
+    let store = h.store();
+    let now = Utc::now();
+    let user = invited_user(&*store, now).await;
+    let old = token(&user, TokenKind::Setup, now);
+    store
+        .issue_password_token(&old, &audit(AuditAction::PasswordTokenIssued, user.client_id))
+        .await
+        .unwrap();
+    store
+        .issue_password_token(
+            &token(&user, TokenKind::Setup, now),
+            &audit(AuditAction::PasswordTokenIssued, user.client_id),
+        )
+        .await
+        .unwrap();
+    let result = store
+        .set_password_with_token(old.id, &hash(), now, &audit(AuditAction::PasswordSet, user.client_id))
+        .await;
+    assert!(matches!(result, Err(UseTokenError::Invalid)));
+}
+
+pub async fn disabling_a_user_ends_its_sessions(h: &impl StoreHarness) {
+    let store = h.store();
+    let created = Utc::now() - Duration::hours(1);
+    let user = invited_user(&*store, created).await;
+    let now = Utc::now();
+    assert!(
+        store
+            .set_user_status(
+                user.id,
+                UserStatus::Disabled,
+                now,
+                &audit(AuditAction::SubscriptionUpdated, user.client_id)
+            )
+            .await
+            .unwrap()
+    );
+    let disabled = store.get_user(user.id).await.unwrap().unwrap();
+    assert_eq!(disabled.status, UserStatus::Disabled);
+    assert_eq!(at_micros(disabled.sessions_valid_after), at_micros(now));
+
+    let later = now + Duration::minutes(5);
+    store
+        .set_user_status(
+            user.id,
+            UserStatus::Active,
+            later,
+            &audit(AuditAction::SubscriptionUpdated, user.client_id),
+        )
+        .await
+        .unwrap();
+    let enabled = store.get_user(user.id).await.unwrap().unwrap();
+    assert_eq!(enabled.status, UserStatus::Active);
+    assert_eq!(
+        at_micros(enabled.sessions_valid_after),
+        at_micros(now),
+        "enabling does not revive old sessions"
+    );
+
+    let unknown = UserId::from_uuid(Uuid::new_v4());
+    assert!(
+        !store
+            .set_user_status(
+                unknown,
+                UserStatus::Disabled,
+                now,
+                &audit(AuditAction::SubscriptionUpdated, None)
+            )
+            .await
+            .unwrap()
+    );
+}
