@@ -38,8 +38,12 @@ db-clean-tests:
 
 # Intake throughput and latency on SQLite and PostgreSQL (needs wrk: apt-get install wrk).
 bench-intake seconds="20" connections="32":
-    bench/intake.sh {{seconds}} {{connections}} {{pg_url}}
+    scripts/bench-intake.sh {{seconds}} {{connections}} {{pg_url}}
 
 # Property evaluations per second of the compliance engine.
 bench-compliance:
     cargo bench -p compliance --bench evaluate
+
+# Fuzz the running API against its OpenAPI document (pip install schemathesis).
+fuzz-api examples="300":
+    scripts/fuzz-api.sh {{examples}}

@@ -70,17 +70,52 @@ pub fn app(
     let json = web::JsonConfig::default()
         .limit(limit)
         .error_handler(move |e, _| problem::json_error(e, limit).into());
-    let (app, _) = App::new().into_utoipa_app().configure(routes).split_for_parts();
+    let allowed = allowed_methods(&openapi);
+    let (mut app, _) = App::new().into_utoipa_app().configure(routes).split_for_parts();
+    // A known path asked with another method gets 405 and `Allow`, not the 404 of an unknown one.
+    for (path, methods) in allowed {
+        app = app.service(web::resource(path).default_service(method_not_allowed(methods)));
+    }
     app.app_data(web::Data::new(state))
         .app_data(json)
         .app_data(openapi)
-        .route("/api/openapi.json", web::get().to(openapi_json))
+        .service(
+            web::resource("/api/openapi.json")
+                .route(web::get().to(openapi_json))
+                .default_service(method_not_allowed("GET".to_owned())),
+        )
         .default_service(web::to(|| async {
             Err::<HttpResponse, _>(problem::ApiError::NotFound("there is nothing at this address"))
         }))
         .wrap(cors(&cors_origins))
         .wrap(security_headers())
         .wrap(from_fn(request_id::middleware))
+}
+
+fn method_not_allowed(allow: String) -> actix_web::Route {
+    web::to(move || {
+        let allow = allow.clone();
+        async move { Err::<HttpResponse, _>(problem::ApiError::MethodNotAllowed { allow }) }
+    })
+}
+
+/// Each documented path with its methods (`GET, POST`), read from the OpenAPI document so the
+/// list can never drift from the routes.
+fn allowed_methods(doc: &serde_json::Value) -> Vec<(String, String)> {
+    doc["paths"]
+        .as_object()
+        .map(|paths| {
+            paths
+                .iter()
+                .map(|(path, item)| {
+                    let methods = item
+                        .as_object()
+                        .map(|ops| ops.keys().map(|m| m.to_uppercase()).collect::<Vec<_>>());
+                    (path.clone(), methods.unwrap_or_default().join(", "))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn security_headers() -> DefaultHeaders {

@@ -9,6 +9,7 @@ on_both_backends!(
     every_response_carries_a_request_id_and_the_security_headers,
     the_openapi_document_describes_every_route,
     an_unknown_route_is_a_404_problem,
+    a_known_route_asked_with_another_method_is_405_with_allow,
 );
 
 async fn health_reports_the_database_reachable_and_the_version(app: TestApp) {
@@ -108,4 +109,27 @@ async fn an_unknown_route_is_a_404_problem(app: TestApp) {
     let response = app.get("/api/nothing-here").await;
     assert_eq!(response.status(), 404);
     assert_eq!(response.headers()["content-type"], "application/problem+json");
+}
+
+async fn a_known_route_asked_with_another_method_is_405_with_allow(app: TestApp) {
+    for (method, path, allow) in [
+        (reqwest::Method::DELETE, "/api/health", "GET"),
+        (reqwest::Method::GET, "/api/intake/submit", "POST"),
+        (
+            reqwest::Method::PUT,
+            "/api/intake/00000000-0000-0000-0000-000000000000/status",
+            "GET",
+        ),
+        (reqwest::Method::POST, "/api/openapi.json", "GET"),
+    ] {
+        let response = app
+            .http
+            .request(method.clone(), format!("{}{path}", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 405, "{method} {path}");
+        assert_eq!(response.headers()["allow"], allow, "{method} {path}");
+        assert_eq!(response.headers()["content-type"], "application/problem+json");
+    }
 }

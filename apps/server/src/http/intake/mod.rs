@@ -19,18 +19,20 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// An intake as submitted (this schema documents the body; parsing reports every bad field).
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct IntakeRequest {
-    #[schema(max_length = 200, example = "Test Client")]
+    #[schema(min_length = 1, max_length = 200, example = "Test Client")]
     full_name: String,
     #[schema(max_length = 254, example = "test@example.com")]
     email: String,
     #[schema(inline)]
     client_type: ClientTypeSchema,
     /// Required for COMPANY and LETTING_AGENT.
-    #[schema(max_length = 200)]
+    #[schema(min_length = 1, max_length = 200)]
     company_name: Option<String>,
-    #[schema(max_length = 32, example = "+44 20 7946 0000")]
+    /// 7 to 15 digits; spaces, `+`, `-` and brackets are allowed between them.
+    #[schema(max_length = 32, pattern = r"^\+?[0-9]{7,15}$", example = "+442079460000")]
     phone: Option<String>,
     #[schema(inline)]
     preferred_contact: PreferredContactSchema,
@@ -39,23 +41,29 @@ pub struct IntakeRequest {
     /// PLAN_1: exactly 1; PLAN_2_5: 2 to 5; PLAN_6_15: 6 to 15.
     #[schema(min_items = 1, max_items = 15)]
     properties: Vec<PropertyRequest>,
-    /// Must be true.
+    /// Must be true: the service cannot be provided without processing the client's data.
+    #[schema(schema_with = must_be_true)]
     consent_data_processing: bool,
     #[schema(default = false)]
     consent_communications: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct PropertyRequest {
-    #[schema(max_length = 200)]
+    #[schema(min_length = 1, max_length = 200)]
     address_line_1: String,
     #[schema(max_length = 200)]
     address_line_2: Option<String>,
-    #[schema(max_length = 100)]
+    #[schema(min_length = 1, max_length = 100)]
     city: String,
-    /// A UK postcode in any spacing and case; stored as `SW1A 1AA`.
-    #[schema(example = "SW1A 1AA")]
+    /// A UK postcode in any case; stored as `SW1A 1AA`. The pattern is the format `domain`
+    /// checks (which also accepts `GIR 0AA` and any spacing).
+    #[schema(
+        example = "SW1A 1AA",
+        pattern = "^[A-PR-UWYZa-pr-uwyz][A-HK-Ya-hk-y]?[0-9][0-9A-Za-z]? ?[0-9][ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2}$"
+    )]
     postcode: String,
     #[schema(inline, default = "ENGLAND")]
     nation: Option<NationSchema>,
@@ -67,6 +75,14 @@ pub struct PropertyRequest {
     has_communal_areas: Option<bool>,
     /// The start of the current tenancy, if the property is let.
     tenancy_start_date: Option<NaiveDate>,
+}
+
+fn must_be_true() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::Boolean)
+        .enum_values(Some([true]))
+        .description(Some("Must be true."))
+        .build()
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

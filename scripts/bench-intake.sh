@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Intake throughput and latency: the release server on SQLite, then on PostgreSQL, each loaded by
-# wrk from a second process with unique emails. Usage: bench/intake.sh SECONDS CONNECTIONS PG_URL
+# wrk from a second process with unique emails. Usage: scripts/bench-intake.sh SECONDS CONNECTIONS PG_URL
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-20}
@@ -20,7 +20,7 @@ run_one() {
   local server=$!
   for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/api/health" >/dev/null && break; sleep 0.2; done
   echo "== $name: ${seconds}s, $connections connections, 2 wrk threads"
-  wrk -t2 -c"$connections" -d"${seconds}s" --latency -s bench/intake.lua "http://127.0.0.1:$port" -- "$name-$$"
+  wrk -t2 -c"$connections" -d"${seconds}s" --latency -s scripts/bench-intake.lua "http://127.0.0.1:$port" -- "$name-$$"
   curl -s "http://127.0.0.1:$port/api/health"; echo
   kill -TERM "$server"; wait "$server" || true
   DATA_DIR=$data_dir DATABASE_URL=$database_url "$binary" audit verify
