@@ -1,6 +1,7 @@
 //! The use cases of Compliance Vault, written against the ports only. Nothing here knows HTTP,
 //! SQL or any provider; errors say what went wrong in the product's terms.
 
+pub mod access;
 pub mod audit;
 pub mod context;
 pub mod onboarding;
