@@ -4,6 +4,7 @@
 mod audit;
 mod clock;
 mod error;
+mod hasher;
 mod rate_limit;
 mod store;
 mod users;
@@ -11,6 +12,7 @@ mod users;
 pub use audit::{AuditLog, ChainHead};
 pub use clock::Clock;
 pub use error::{BoxError, StoreError};
+pub use hasher::PasswordHasher;
 pub use rate_limit::{RateDecision, RateLimitError, RateLimiter};
 pub use store::{ClientRepository, CreateClientError, HealthCheck, PropertyRepository, Store};
 pub use users::{CreateUserError, PasswordTokenRepository, UseTokenError, UserRepository};

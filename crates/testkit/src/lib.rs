@@ -6,8 +6,10 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 pub mod conformance;
+pub mod fake_hasher;
 pub mod fixtures;
 pub mod mocks;
 pub mod services;
 
+pub use fake_hasher::FakeHasher;
 pub use fixtures::FixedClock;

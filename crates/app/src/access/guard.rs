@@ -2,7 +2,7 @@
 //! pass? One function per guard, one place per rule; the HTTP layer only turns a refusal into a
 //! status and a body, and audits it.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use domain::{Client, OnboardingStatus, PasswordStatus, PortalUser, Role, UserStatus};
 
 /// Why a request was refused, with where the caller should go next.
@@ -61,7 +61,9 @@ fn signed_in(user: &PortalUser, session_issued_at: DateTime<Utc>) -> Result<(), 
     if user.status == UserStatus::Disabled {
         return Err(Refusal::UserDisabled);
     }
-    if session_issued_at < user.sessions_valid_after {
+    // Session times are whole seconds (`iat`), so compare at that precision: a sign-in in the
+    // same second as a password change must not be refused as ended.
+    if session_issued_at < user.sessions_valid_after.trunc_subsecs(0) {
         return Err(Refusal::SessionEnded);
     }
     Ok(())
@@ -178,7 +180,13 @@ mod tests {
         assert_eq!(client_guard(&good, None, now), Err(Refusal::NotProvisioned));
         let disabled = user(Role::Client, UserStatus::Disabled, PasswordStatus::Set);
         assert_eq!(client_guard(&disabled, Some(&ready), now), Err(Refusal::UserDisabled));
-        let before_reset = good.sessions_valid_after - Duration::seconds(1);
+        let reset_second = good.sessions_valid_after.trunc_subsecs(0);
+        assert_eq!(
+            client_guard(&good, Some(&ready), reset_second),
+            Ok(()),
+            "same second, whole seconds"
+        );
+        let before_reset = reset_second - Duration::seconds(1);
         assert_eq!(
             client_guard(&good, Some(&ready), before_reset),
             Err(Refusal::SessionEnded)
