@@ -35,6 +35,10 @@ string_enum! {
         JobRunCompleted => "JOB_RUN_COMPLETED",
         CompliancePackGenerated => "COMPLIANCE_PACK_GENERATED",
         AdminEmailSent => "ADMIN_EMAIL_SENT",
+        UserCreated => "USER_CREATED",
+        UserDisabled => "USER_DISABLED",
+        UserEnabled => "USER_ENABLED",
+        LoggedOut => "LOGGED_OUT",
     }
 }
 

@@ -18,6 +18,15 @@ string_enum! {
     }
 }
 
+impl From<Role> for crate::ActorRole {
+    fn from(role: Role) -> Self {
+        match role {
+            Role::Client => Self::Client,
+            Role::Admin => Self::Admin,
+        }
+    }
+}
+
 string_enum! {
     /// INVITED until the first password is set; DISABLED users cannot sign in.
     pub enum UserStatus {

@@ -57,7 +57,10 @@ impl Refusal {
 }
 
 /// Checks common to every signed-in route: the user is enabled and the session not ended.
-fn signed_in(user: &PortalUser, session_issued_at: DateTime<Utc>) -> Result<(), Refusal> {
+///
+/// # Errors
+/// [`Refusal::UserDisabled`] or [`Refusal::SessionEnded`].
+pub fn session_guard(user: &PortalUser, session_issued_at: DateTime<Utc>) -> Result<(), Refusal> {
     if user.status == UserStatus::Disabled {
         return Err(Refusal::UserDisabled);
     }
@@ -79,7 +82,7 @@ pub fn client_guard(
     client: Option<&Client>,
     session_issued_at: DateTime<Utc>,
 ) -> Result<(), Refusal> {
-    signed_in(user, session_issued_at)?;
+    session_guard(user, session_issued_at)?;
     if user.role != Role::Client {
         return Err(Refusal::NotSignedIn);
     }
@@ -105,7 +108,7 @@ pub fn admin_guard(
     second_factor_verified: bool,
     second_factor_required: bool,
 ) -> Result<(), Refusal> {
-    signed_in(user, session_issued_at)?;
+    session_guard(user, session_issued_at)?;
     if user.role != Role::Admin {
         return Err(Refusal::NotAdmin);
     }

@@ -1,0 +1,24 @@
+//! What the access use cases need from the outside, in one bundle.
+
+use identity::{RandomSource, SessionSigner};
+use ports::{Clock, PasswordHasher, RateLimiter, Store, StoreError};
+
+/// The ports and keys every access use case takes.
+#[derive(Debug, Clone, Copy)]
+pub struct AccessServices<'a> {
+    pub store: &'a dyn Store,
+    pub clock: &'a dyn Clock,
+    pub limiter: &'a dyn RateLimiter,
+    pub hasher: &'a dyn PasswordHasher,
+    pub sessions: &'a SessionSigner,
+    pub rng: &'a dyn RandomSource,
+}
+
+/// A failure no caller can act on: the store, or the hashing or signing machinery.
+#[derive(Debug, thiserror::Error)]
+pub enum AccessFailure {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Unexpected(String),
+}

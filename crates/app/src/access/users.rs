@@ -1,0 +1,127 @@
+//! Creating portal users and switching them on and off.
+
+use domain::{AuditAction, Client, Email, NewAuditEntry, PasswordStatus, PortalUser, Role, UserId, UserStatus};
+use identity::{NewPassword, PasswordError};
+use ports::CreateUserError;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{AccessFailure, AccessServices};
+use crate::RequestContext;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateAdminError {
+    #[error("the email is not valid")]
+    InvalidEmail,
+    #[error("the password {0}")]
+    WeakPassword(PasswordError),
+    #[error("a user with this email exists")]
+    Duplicate,
+    #[error(transparent)]
+    Failure(#[from] AccessFailure),
+}
+
+/// Creates an active admin with a password (the first admin comes from the command line).
+///
+/// # Errors
+/// [`CreateAdminError`] saying why; nothing is stored then.
+pub async fn create_admin(
+    s: AccessServices<'_>,
+    email: &str,
+    password: &str,
+    ctx: &RequestContext,
+) -> Result<PortalUser, CreateAdminError> {
+    let email = Email::parse(email).map_err(|_| CreateAdminError::InvalidEmail)?;
+    let password = NewPassword::parse(password).map_err(CreateAdminError::WeakPassword)?;
+    let hash = s
+        .hasher
+        .hash(password.expose())
+        .await
+        .map_err(|e| AccessFailure::Unexpected(e.to_string()))?;
+    let now = s.clock.now();
+    let user = PortalUser {
+        id: UserId::from_uuid(Uuid::now_v7()),
+        email,
+        role: Role::Admin,
+        client_id: None,
+        status: UserStatus::Active,
+        password_status: PasswordStatus::Set,
+        password_hash: Some(hash),
+        sessions_valid_after: now,
+        created_at: now,
+        updated_at: now,
+    };
+    let entry = user_entry(&user, AuditAction::UserCreated, ctx, s);
+    match s.store.create_user(&user, &entry).await {
+        Ok(()) => Ok(user),
+        Err(CreateUserError::DuplicateEmail) => Err(CreateAdminError::Duplicate),
+        Err(CreateUserError::Store(e)) => Err(AccessFailure::from(e).into()),
+    }
+}
+
+/// Creates the client's portal user, INVITED with no password, under the client's email.
+///
+/// # Errors
+/// [`CreateUserError::DuplicateEmail`] when that email already has a user.
+pub async fn invite_client_user(
+    s: AccessServices<'_>,
+    client: &Client,
+    ctx: &RequestContext,
+) -> Result<PortalUser, CreateUserError> {
+    let now = s.clock.now();
+    let user = PortalUser {
+        id: UserId::from_uuid(Uuid::now_v7()),
+        email: client.details.email.clone(),
+        role: Role::Client,
+        client_id: Some(client.id),
+        status: UserStatus::Invited,
+        password_status: PasswordStatus::NotSet,
+        password_hash: None,
+        sessions_valid_after: now,
+        created_at: now,
+        updated_at: now,
+    };
+    let entry = user_entry(&user, AuditAction::UserCreated, ctx, s);
+    s.store.create_user(&user, &entry).await?;
+    Ok(user)
+}
+
+/// Disables (ending every session at once) or re-enables a user. `Ok(None)` for an unknown user.
+///
+/// # Errors
+/// A store failure; nothing changes then.
+pub async fn set_user_enabled(
+    s: AccessServices<'_>,
+    user_id: UserId,
+    enabled: bool,
+    ctx: &RequestContext,
+) -> Result<Option<PortalUser>, AccessFailure> {
+    let Some(user) = s.store.get_user(user_id).await? else {
+        return Ok(None);
+    };
+    let (status, action) = if enabled {
+        let back = if user.password_status == PasswordStatus::Set {
+            UserStatus::Active
+        } else {
+            UserStatus::Invited
+        };
+        (back, AuditAction::UserEnabled)
+    } else {
+        (UserStatus::Disabled, AuditAction::UserDisabled)
+    };
+    let mut entry = user_entry(&user, action, ctx, s);
+    entry.before = Some(json!({ "status": user.status }));
+    entry.after = Some(json!({ "status": status }));
+    s.store.set_user_status(user_id, status, s.clock.now(), &entry).await?;
+    Ok(s.store.get_user(user_id).await?)
+}
+
+fn user_entry(user: &PortalUser, action: AuditAction, ctx: &RequestContext, s: AccessServices<'_>) -> NewAuditEntry {
+    let mut entry = NewAuditEntry::new(Uuid::now_v7(), s.clock.now(), action, ctx.actor.clone());
+    entry.client_id = user.client_id;
+    entry.resource_type = Some("user".into());
+    entry.resource_id = Some(user.id.to_string());
+    entry.request_id = ctx.request_id.clone();
+    entry.after = Some(json!({ "role": user.role, "status": user.status, "email": user.email }));
+    entry
+}
