@@ -39,6 +39,8 @@ pub struct Settings {
     pub database_url: Option<SecretString>,
     pub database_max_connections: u32,
     pub jwt_secret: Option<SecretString>,
+    /// How long a session lasts.
+    pub session_ttl: Duration,
     pub cors_allowed_origins: Vec<String>,
     pub public_base_url: Option<String>,
     pub intake_limit_per_minute: u32,
@@ -110,6 +112,7 @@ impl Settings {
             database_url: var("DATABASE_URL").map(SecretString::from),
             database_max_connections: number("DATABASE_MAX_CONNECTIONS", 16)?,
             jwt_secret: var("JWT_SECRET").map(SecretString::from),
+            session_ttl: Duration::from_secs(u64::from(number("JWT_EXPIRATION_HOURS", 8)?.clamp(1, 24 * 30)) * 3600),
             cors_allowed_origins: var("CORS_ALLOWED_ORIGINS")
                 .map(|v| {
                     v.split(',')
@@ -158,6 +161,16 @@ impl Settings {
         }
     }
 
+    /// Production serves only over HTTPS, so its cookies say `Secure`; development is plain HTTP.
+    pub fn secure_cookies(&self) -> bool {
+        self.environment == Environment::Production
+    }
+
+    /// Admins must pass a second factor in production.
+    pub fn admin_second_factor_required(&self) -> bool {
+        self.environment == Environment::Production
+    }
+
     pub fn uses_sqlite(&self) -> bool {
         self.database_url().starts_with("sqlite:")
     }
@@ -173,6 +186,7 @@ impl fmt::Debug for Settings {
             .field("database_url", &redact_url(&self.database_url()))
             .field("database_max_connections", &self.database_max_connections)
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "[REDACTED]"))
+            .field("session_ttl", &self.session_ttl)
             .field("cors_allowed_origins", &self.cors_allowed_origins)
             .field("public_base_url", &self.public_base_url)
             .field("intake_limit_per_minute", &self.intake_limit_per_minute)

@@ -8,6 +8,7 @@ pub mod config;
 pub mod http;
 pub mod rate_limit;
 pub mod sealer;
+pub mod security;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -19,8 +19,10 @@ use tokio::sync::watch;
 use crate::clock::SystemClock;
 use crate::config::Settings;
 use crate::rate_limit::InMemoryRateLimiter;
+use crate::security::{Argon2Hasher, OsRandom};
 use crate::state::AppState;
 use crate::{http, sealer};
+use identity::SessionSigner;
 
 /// Opens and migrates the configured store: SQLite (creating the data directory) or PostgreSQL.
 ///
@@ -67,6 +69,29 @@ pub async fn open_rate_limiter(settings: &Settings) -> anyhow::Result<Arc<dyn Ra
     }
 }
 
+/// The session signer: `JWT_SECRET`, or in development a random secret for this process only
+/// (sessions then end when it restarts; production refuses to start without a strong secret).
+///
+/// # Errors
+/// When the secret is shorter than 32 bytes.
+pub fn session_signer(settings: &Settings) -> anyhow::Result<SessionSigner> {
+    let secret = match &settings.jwt_secret {
+        Some(secret) => secret.expose_secret().as_bytes().to_vec(),
+        None => {
+            tracing::info!("JWT_SECRET is unset: using a random secret, so sessions end when the server restarts");
+            let mut secret = vec![0u8; 32];
+            identity::RandomSource::fill(&OsRandom, &mut secret);
+            secret
+        }
+    };
+    let ttl = chrono::Duration::from_std(settings.session_ttl).context("JWT_EXPIRATION_HOURS is out of range")?;
+    SessionSigner::new(&secret, SESSION_ISSUER, SESSION_AUDIENCE, ttl).context("JWT_SECRET: must be at least 32 bytes")
+}
+
+/// Who signs session tokens, and for whom; checked on every token.
+const SESSION_ISSUER: &str = "compliance-vault";
+const SESSION_AUDIENCE: &str = "compliance-vault-portal";
+
 /// A bound, ready-to-run server.
 pub struct Application {
     port: u16,
@@ -103,6 +128,11 @@ impl Application {
                 window: Duration::from_secs(60),
             },
             backend,
+            hasher: Arc::new(Argon2Hasher),
+            sessions: Arc::new(session_signer(settings)?),
+            rng: Arc::new(OsRandom),
+            secure_cookies: settings.secure_cookies(),
+            admin_second_factor_required: settings.admin_second_factor_required(),
         };
         let openapi =
             web::Data::new(serde_json::to_value(http::openapi()).context("serialising the OpenAPI document")?);

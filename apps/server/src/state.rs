@@ -4,9 +4,11 @@ use std::sync::Arc;
 
 use actix_web::{HttpMessage, HttpRequest};
 use app::RequestContext;
+use app::access::AccessServices;
 use app::onboarding::IntakeLimits;
 use domain::{Actor, RequestId};
-use ports::{Clock, RateLimiter, Store};
+use identity::{RandomSource, SessionSigner};
+use ports::{Clock, PasswordHasher, RateLimiter, Store};
 
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -16,9 +18,26 @@ pub struct AppState {
     pub intake_limits: IntakeLimits,
     /// `sqlite` or `postgres`, for the health report.
     pub backend: &'static str,
+    pub hasher: Arc<dyn PasswordHasher>,
+    pub sessions: Arc<SessionSigner>,
+    pub rng: Arc<dyn RandomSource>,
+    pub secure_cookies: bool,
+    pub admin_second_factor_required: bool,
 }
 
 impl AppState {
+    /// The ports the access use cases take.
+    pub fn access(&self) -> AccessServices<'_> {
+        AccessServices {
+            store: &*self.store,
+            clock: &*self.clock,
+            limiter: &*self.rate_limiter,
+            hasher: &*self.hasher,
+            sessions: &self.sessions,
+            rng: &*self.rng,
+        }
+    }
+
     /// The use-case context of an anonymous request.
     pub fn request_context(&self, req: &HttpRequest) -> RequestContext {
         RequestContext {

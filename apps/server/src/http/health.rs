@@ -81,6 +81,13 @@ mod tests {
             rate_limiter: Arc::new(MockRateLimiter::new()),
             intake_limits: app::onboarding::IntakeLimits::default(),
             backend: "postgres",
+            hasher: Arc::new(testkit::FakeHasher),
+            sessions: Arc::new(
+                identity::SessionSigner::new(&[7; 32], "test", "test", chrono::Duration::hours(1)).unwrap(),
+            ),
+            rng: Arc::new(crate::security::OsRandom),
+            secure_cookies: false,
+            admin_second_factor_required: false,
         }
     }
 

@@ -1,5 +1,6 @@
 //! The HTTP API: routes, middleware and the OpenAPI document built from the handlers.
 
+pub mod auth;
 pub mod health;
 pub mod intake;
 pub mod problem;
@@ -23,12 +24,30 @@ use crate::state::AppState;
                        application/problem+json; every response carries X-Request-Id.",
     ),
     components(schemas(problem::Problem, problem::FieldError)),
+    modifiers(&BearerAuth),
     tags(
         (name = "onboarding", description = "Intake, payment and provisioning"),
+        (name = "access", description = "Signing in and out, passwords, the current user"),
+        (name = "admin", description = "Operators' actions; every one audited"),
         (name = "operations", description = "Health and the API description"),
     )
 )]
 struct ApiDoc;
+
+/// The `bearer` security scheme the signed-in routes name.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .bearer_format("JWT")
+            .build();
+        components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
 
 /// The OpenAPI document of every route in [`routes`].
 pub fn openapi() -> utoipa::openapi::OpenApi {
@@ -44,7 +63,13 @@ fn routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config
         .service(intake::submit)
         .service(intake::status)
-        .service(health::health);
+        .service(health::health)
+        .service(auth::login)
+        .service(auth::logout)
+        .service(auth::set_password)
+        .service(auth::me)
+        .service(auth::disable_user)
+        .service(auth::enable_user);
 }
 
 /// The served document: `GET /api/openapi.json`.

@@ -33,6 +33,9 @@ pub struct Problem {
     pub detail: String,
     /// The id of the request, also in the `X-Request-Id` header and in the server's logs.
     pub request_id: Option<String>,
+    /// Where to go next, for refusals by a route guard (a portal path).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<&'static str>,
     /// Every invalid field, for validation problems.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
@@ -55,6 +58,14 @@ pub enum ApiError {
     MethodNotAllowed { allow: String },
     #[error("{0}")]
     Conflict(&'static str),
+    #[error("{}", refusal_detail(*.0))]
+    Refused(app::access::Refusal),
+    #[error("the email or password is wrong")]
+    InvalidCredentials,
+    #[error("this account is disabled")]
+    AccountDisabled,
+    #[error("the link is invalid or has expired")]
+    InvalidToken,
     #[error("too many requests; retry in {retry_after_secs} s")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("the service is temporarily unavailable")]
@@ -74,6 +85,10 @@ impl ApiError {
             Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::Conflict(_) => "conflict",
             Self::TooManyRequests { .. } => "rate_limited",
+            Self::Refused(refusal) => refusal.reason(),
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::AccountDisabled => "account_disabled",
+            Self::InvalidToken => "invalid_token",
             Self::Unavailable(_) => "service_unavailable",
             Self::Unexpected(_) => "internal_error",
         }
@@ -100,6 +115,10 @@ impl ResponseError for ApiError {
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Refused(refusal) => StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::FORBIDDEN),
+            Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            Self::AccountDisabled => StatusCode::FORBIDDEN,
+            Self::InvalidToken => StatusCode::BAD_REQUEST,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -123,6 +142,10 @@ impl ResponseError for ApiError {
             code,
             detail,
             request_id: request_id::current().map(|id| id.to_string()),
+            next: match self {
+                Self::Refused(refusal) => Some(refusal.next()),
+                _ => None,
+            },
             errors,
         };
         let mut response = HttpResponse::build(status);
@@ -139,6 +162,19 @@ impl ResponseError for ApiError {
             _ => {}
         }
         response.json(problem)
+    }
+}
+
+fn refusal_detail(refusal: app::access::Refusal) -> &'static str {
+    use app::access::Refusal as R;
+    match refusal {
+        R::NotSignedIn => "sign in to continue",
+        R::SessionEnded => "this session has ended; sign in again",
+        R::UserDisabled => "this account is disabled",
+        R::PasswordNotSet => "set your password first",
+        R::NotProvisioned => "your account is not ready yet",
+        R::NotAdmin => "this is for administrators only",
+        R::SecondFactorRequired => "sign in again with your second factor",
     }
 }
 
