@@ -25,6 +25,11 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Portal administrators.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
     /// The compliance engine.
     Compliance {
         #[command(subcommand)]
@@ -40,6 +45,16 @@ pub enum ComplianceCommand {
         /// The date to evaluate as of (YYYY-MM-DD); defaults to today in Europe/London.
         #[arg(long, value_parser = parse_date)]
         today: Option<NaiveDate>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an admin. The password is read from a prompt (or from standard input when it is
+    /// not a terminal), never from the command line, where other users could see it.
+    Create {
+        #[arg(long)]
+        email: String,
     },
 }
 

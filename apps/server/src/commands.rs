@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use std::io::Read;
 
-use crate::cli::{AuditCommand, Cli, Command, ComplianceCommand};
+use crate::cli::{AdminCommand, AuditCommand, Cli, Command, ComplianceCommand};
 use crate::config::Settings;
 use crate::startup::{Application, open_store};
 use crate::telemetry;
@@ -37,6 +37,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Compliance {
             command: ComplianceCommand::Check { today },
         } => Ok(compliance_check(today)),
+        Command::Admin {
+            command: AdminCommand::Create { email },
+        } => admin_create(&settings, &email).await,
     };
     result.unwrap_or_else(|error| {
         eprintln!("error: {error:#}");
@@ -106,6 +109,41 @@ fn compliance_check(today: Option<chrono::NaiveDate>) -> ExitCode {
         Err(error) => {
             eprintln!("error: {error}");
             ExitCode::from(2)
+        }
+    }
+}
+
+async fn admin_create(settings: &Settings, email: &str) -> anyhow::Result<ExitCode> {
+    use std::io::IsTerminal;
+
+    let password = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(format!("Password for {email}: "))?
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    };
+    let (store, _) = open_store(settings).await?;
+    let rate_limiter = crate::startup::open_rate_limiter(settings).await?;
+    let sessions = crate::startup::session_signer(settings)?;
+    let services = app::access::AccessServices {
+        store: &*store,
+        clock: &crate::clock::SystemClock,
+        limiter: &*rate_limiter,
+        hasher: &crate::security::Argon2Hasher,
+        sessions: &sessions,
+        rng: &crate::security::OsRandom,
+    };
+    match app::access::create_admin(services, email, &password, &app::RequestContext::system()).await {
+        Ok(user) => {
+            app::audit::seal_all(&*store).await?;
+            writeln!(std::io::stdout(), "created admin {} ({})", user.email, user.id)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(app::access::CreateAdminError::Failure(failure)) => Err(anyhow::anyhow!(failure)),
+        Err(refused) => {
+            eprintln!("error: {refused}");
+            Ok(ExitCode::from(2))
         }
     }
 }
