@@ -9,6 +9,10 @@ use compliance_vault::startup::{Application, open_store};
 use ports::Store;
 use serde_json::{Value, json};
 
+/// The secret test servers sign sessions with, so tests can forge tokens the way an attacker
+/// who guessed it could.
+pub const TEST_JWT_SECRET: &str = "test-only-jwt-secret-of-at-least-32-bytes";
+
 #[derive(Debug, Clone, Copy)]
 pub enum Backend {
     Sqlite,
@@ -64,6 +68,7 @@ pub async fn spawn_app(backend: Backend, extra: &[(&str, &str)]) -> Option<TestA
         ("DATABASE_MAX_CONNECTIONS".into(), "8".into()),
         // Tests submit many intakes from 127.0.0.1; the limit has a test of its own.
         ("INTAKE_RATE_LIMIT_PER_MINUTE".into(), "10000".into()),
+        ("JWT_SECRET".into(), TEST_JWT_SECRET.into()),
     ]);
     if let Backend::Postgres = backend {
         vars.insert(

@@ -4,6 +4,8 @@
 // A test fails by panicking: unwrap and expect are how these tests say what they expected.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod access;
+mod access_helpers;
 mod helpers;
 mod intake;
 mod operations;

@@ -1,0 +1,141 @@
+//! Users, tokens and sessions for the access tests, made through the use cases as provisioning
+//! will make them.
+
+use app::RequestContext;
+use app::access::AccessServices;
+use compliance_vault::clock::SystemClock;
+use compliance_vault::rate_limit::InMemoryRateLimiter;
+use compliance_vault::security::{Argon2Hasher, OsRandom};
+use domain::{ClientId, PortalUser, TokenKind};
+use identity::{SessionSigner, SessionSubject};
+use serde_json::{Value, json};
+
+use crate::helpers::{TEST_JWT_SECRET, TestApp, valid_intake};
+
+pub const PASSWORD: &str = "amber kite over the lettings ledger";
+
+pub fn signer(audience: &str) -> SessionSigner {
+    SessionSigner::new(
+        TEST_JWT_SECRET.as_bytes(),
+        "compliance-vault",
+        audience,
+        chrono::Duration::hours(8),
+    )
+    .unwrap()
+}
+
+/// Runs `f` with the use-case services over the test server's own database.
+pub async fn with_services<T>(app: &TestApp, f: impl AsyncFnOnce(AccessServices<'_>) -> T) -> T {
+    let limiter = InMemoryRateLimiter::default();
+    let sessions = signer("compliance-vault-portal");
+    let services = AccessServices {
+        store: &*app.store,
+        clock: &SystemClock,
+        limiter: &limiter,
+        hasher: &Argon2Hasher,
+        sessions: &sessions,
+        rng: &OsRandom,
+    };
+    f(services).await
+}
+
+pub async fn create_admin(app: &TestApp, email: &str) -> PortalUser {
+    with_services(app, async |s| {
+        app::access::create_admin(s, email, PASSWORD, &RequestContext::system())
+            .await
+            .unwrap()
+    })
+    .await
+}
+
+/// An intake, then its invited (password-less) client user.
+pub async fn invited_client_user(app: &TestApp, email: &str) -> PortalUser {
+    let body: Value = app.submit_intake(&valid_intake(email)).await.json().await.unwrap();
+    let client_id: ClientId = body["client_id"].as_str().unwrap().parse().unwrap();
+    let client = app.store.get_client(client_id).await.unwrap().unwrap();
+    with_services(app, async |s| {
+        app::access::invite_client_user(s, &client, &RequestContext::system())
+            .await
+            .unwrap()
+    })
+    .await
+}
+
+pub async fn token_for(app: &TestApp, user: &PortalUser, kind: TokenKind) -> String {
+    with_services(app, async |s| {
+        let token = app::access::issue_password_token(s, user.id, kind, &RequestContext::system())
+            .await
+            .unwrap();
+        token.expose().to_owned()
+    })
+    .await
+}
+
+/// A client user with a password set.
+pub async fn client_with_password(app: &TestApp, email: &str) -> PortalUser {
+    let user = invited_client_user(app, email).await;
+    let token = token_for(app, &user, TokenKind::Setup).await;
+    assert_eq!(app.set_password(&token, PASSWORD).await.status(), 204);
+    app.store.get_user(user.id).await.unwrap().unwrap()
+}
+
+/// A session token for `user`, as the server would sign it.
+pub fn session_for(user: &PortalUser) -> String {
+    let subject = SessionSubject {
+        user_id: user.id,
+        role: user.role,
+        client_id: user.client_id,
+        mfa: false,
+    };
+    signer("compliance-vault-portal")
+        .issue(&subject, chrono::Utc::now(), &OsRandom)
+        .unwrap()
+        .token
+        .expose()
+        .to_owned()
+}
+
+impl TestApp {
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        let body = json!({ "email": email, "password": password });
+        self.http
+            .post(format!("{}/api/auth/login", self.address))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn token(&self, email: &str) -> String {
+        let response = self.login(email, PASSWORD).await;
+        assert_eq!(response.status(), 200);
+        response.json::<Value>().await.unwrap()["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    pub async fn set_password(&self, token: &str, password: &str) -> reqwest::Response {
+        let body = json!({ "token": token, "password": password });
+        self.http
+            .post(format!("{}/api/auth/set-password", self.address))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn me(&self, token: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}/api/auth/me", self.address))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn switch_user(&self, token: &str, user: &PortalUser, action: &str) -> reqwest::Response {
+        let url = format!("{}/api/admin/users/{}/{action}", self.address, user.id);
+        self.http.post(url).bearer_auth(token).send().await.unwrap()
+    }
+}
