@@ -24,12 +24,12 @@ pub fn signer(audience: &str) -> SessionSigner {
     .unwrap()
 }
 
-/// Runs `f` with the use-case services over the test server's own database.
-pub async fn with_services<T>(app: &TestApp, f: impl AsyncFnOnce(AccessServices<'_>) -> T) -> T {
+/// Runs `f` with the use-case services over a store (the test server's own database).
+pub async fn with_services<T>(store: &dyn ports::Store, f: impl AsyncFnOnce(AccessServices<'_>) -> T) -> T {
     let limiter = InMemoryRateLimiter::default();
     let sessions = signer("compliance-vault-portal");
     let services = AccessServices {
-        store: &*app.store,
+        store,
         clock: &SystemClock,
         limiter: &limiter,
         hasher: &Argon2Hasher,
@@ -40,7 +40,7 @@ pub async fn with_services<T>(app: &TestApp, f: impl AsyncFnOnce(AccessServices<
 }
 
 pub async fn create_admin(app: &TestApp, email: &str) -> PortalUser {
-    with_services(app, async |s| {
+    with_services(&*app.store, async |s| {
         app::access::create_admin(s, email, PASSWORD, &RequestContext::system())
             .await
             .unwrap()
@@ -53,7 +53,7 @@ pub async fn invited_client_user(app: &TestApp, email: &str) -> PortalUser {
     let body: Value = app.submit_intake(&valid_intake(email)).await.json().await.unwrap();
     let client_id: ClientId = body["client_id"].as_str().unwrap().parse().unwrap();
     let client = app.store.get_client(client_id).await.unwrap().unwrap();
-    with_services(app, async |s| {
+    with_services(&*app.store, async |s| {
         app::access::invite_client_user(s, &client, &RequestContext::system())
             .await
             .unwrap()
@@ -62,7 +62,7 @@ pub async fn invited_client_user(app: &TestApp, email: &str) -> PortalUser {
 }
 
 pub async fn token_for(app: &TestApp, user: &PortalUser, kind: TokenKind) -> String {
-    with_services(app, async |s| {
+    with_services(&*app.store, async |s| {
         let token = app::access::issue_password_token(s, user.id, kind, &RequestContext::system())
             .await
             .unwrap();

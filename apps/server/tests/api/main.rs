@@ -9,4 +9,5 @@ mod access_helpers;
 mod helpers;
 mod intake;
 mod operations;
+mod secrets;
 mod validation;
