@@ -47,3 +47,8 @@ bench-compliance:
 # Fuzz the running API against its OpenAPI document (pip install schemathesis).
 fuzz-api examples="300":
     scripts/fuzz-api.sh {{examples}}
+
+# Sign-in throughput against one Argon2id hash alone (needs wrk).
+bench-login seconds="15" connections="8":
+    scripts/bench-login.sh {{seconds}} {{connections}}
+    cargo bench -p identity --bench hash

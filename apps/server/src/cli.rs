@@ -56,6 +56,12 @@ pub enum AdminCommand {
         #[arg(long)]
         email: String,
     },
+    /// Give an admin a new authenticator (TOTP) secret and ten recovery codes, replacing any
+    /// earlier ones. Prints them once; required for admin routes in production.
+    TotpEnrol {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

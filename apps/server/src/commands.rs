@@ -40,6 +40,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Admin {
             command: AdminCommand::Create { email },
         } => admin_create(&settings, &email).await,
+        Command::Admin {
+            command: AdminCommand::TotpEnrol { email },
+        } => admin_totp_enrol(&settings, &email).await,
     };
     result.unwrap_or_else(|error| {
         eprintln!("error: {error:#}");
@@ -123,20 +126,11 @@ async fn admin_create(settings: &Settings, email: &str) -> anyhow::Result<ExitCo
         std::io::stdin().read_line(&mut line)?;
         line.trim_end_matches(['\r', '\n']).to_owned()
     };
-    let (store, _) = open_store(settings).await?;
-    let rate_limiter = crate::startup::open_rate_limiter(settings).await?;
-    let sessions = crate::startup::session_signer(settings)?;
-    let services = app::access::AccessServices {
-        store: &*store,
-        clock: &crate::clock::SystemClock,
-        limiter: &*rate_limiter,
-        hasher: &crate::security::Argon2Hasher,
-        sessions: &sessions,
-        rng: &crate::security::OsRandom,
-    };
-    match app::access::create_admin(services, email, &password, &app::RequestContext::system()).await {
+    let tools = AccessTools::open(settings).await?;
+    let ctx = app::RequestContext::system();
+    match app::access::create_admin(tools.services(settings), email, &password, &ctx).await {
         Ok(user) => {
-            app::audit::seal_all(&*store).await?;
+            app::audit::seal_all(&*tools.store).await?;
             writeln!(std::io::stdout(), "created admin {} ({})", user.email, user.id)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -144,6 +138,65 @@ async fn admin_create(settings: &Settings, email: &str) -> anyhow::Result<ExitCo
         Err(refused) => {
             eprintln!("error: {refused}");
             Ok(ExitCode::from(2))
+        }
+    }
+}
+
+async fn admin_totp_enrol(settings: &Settings, email: &str) -> anyhow::Result<ExitCode> {
+    let tools = AccessTools::open(settings).await?;
+    let ctx = app::RequestContext::system();
+    match app::access::enrol_second_factor(tools.services(settings), email, &ctx).await {
+        Ok(enrolment) => {
+            app::audit::seal_all(&*tools.store).await?;
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "Add this to the authenticator app (as a QR code or by hand):")?;
+            writeln!(out, "  {}", enrolment.provisioning_uri)?;
+            writeln!(out, "  secret: {}", enrolment.secret_base32)?;
+            writeln!(
+                out,
+                "Recovery codes, each usable once instead of a code; keep them offline:"
+            )?;
+            for code in &enrolment.recovery_codes {
+                writeln!(out, "  {code}")?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(app::access::EnrolError::Failure(failure)) => Err(anyhow::anyhow!(failure)),
+        Err(refused) => {
+            eprintln!("error: {refused}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+/// What the admin commands need: the store, a rate limiter and a session signer.
+struct AccessTools {
+    store: std::sync::Arc<dyn ports::Store>,
+    limiter: std::sync::Arc<dyn ports::RateLimiter>,
+    sessions: identity::SessionSigner,
+}
+
+impl AccessTools {
+    async fn open(settings: &Settings) -> anyhow::Result<Self> {
+        let (store, _) = open_store(settings).await?;
+        let limiter = crate::startup::open_rate_limiter(settings).await?;
+        let sessions = crate::startup::session_signer(settings)?;
+        Ok(Self {
+            store,
+            limiter,
+            sessions,
+        })
+    }
+
+    fn services(&self, settings: &Settings) -> app::access::AccessServices<'_> {
+        app::access::AccessServices {
+            store: &*self.store,
+            clock: &crate::clock::SystemClock,
+            limiter: &*self.limiter,
+            hasher: &crate::security::Argon2Hasher,
+            sessions: &self.sessions,
+            rng: &crate::security::OsRandom,
+            login_limits: settings.login_limits,
         }
     }
 }

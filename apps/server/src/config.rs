@@ -44,6 +44,7 @@ pub struct Settings {
     pub cors_allowed_origins: Vec<String>,
     pub public_base_url: Option<String>,
     pub intake_limit_per_minute: u32,
+    pub login_limits: app::access::LoginLimits,
     /// Shared rate limits when set; in memory (one instance only) when not.
     pub redis_url: Option<SecretString>,
     /// Starts every Redis key, so several deployments can share one Redis.
@@ -123,6 +124,10 @@ impl Settings {
                 .unwrap_or_default(),
             public_base_url: var("PUBLIC_BASE_URL").or_else(|| var("FRONTEND_URL")),
             intake_limit_per_minute: number("INTAKE_RATE_LIMIT_PER_MINUTE", 10)?,
+            login_limits: app::access::LoginLimits {
+                per_account: number("LOGIN_ATTEMPTS_PER_ACCOUNT", 10)?,
+                per_address: number("LOGIN_ATTEMPTS_PER_ADDRESS", 100)?,
+            },
             redis_url: var("REDIS_URL").map(SecretString::from),
             redis_key_prefix: var("REDIS_KEY_PREFIX").unwrap_or_else(|| "compliance-vault:".into()),
             audit_seal_interval: Duration::from_millis(number("AUDIT_SEAL_INTERVAL_MS", 250)?.max(10).into()),
@@ -190,6 +195,7 @@ impl fmt::Debug for Settings {
             .field("cors_allowed_origins", &self.cors_allowed_origins)
             .field("public_base_url", &self.public_base_url)
             .field("intake_limit_per_minute", &self.intake_limit_per_minute)
+            .field("login_limits", &self.login_limits)
             .field(
                 "redis_url",
                 &self.redis_url.as_ref().map(|url| redact_url(url.expose_secret())),

@@ -133,6 +133,7 @@ impl Application {
             rng: Arc::new(OsRandom),
             secure_cookies: settings.secure_cookies(),
             admin_second_factor_required: settings.admin_second_factor_required(),
+            login_limits: settings.login_limits,
         };
         let openapi =
             web::Data::new(serde_json::to_value(http::openapi()).context("serialising the OpenAPI document")?);

@@ -23,6 +23,7 @@ pub struct AppState {
     pub rng: Arc<dyn RandomSource>,
     pub secure_cookies: bool,
     pub admin_second_factor_required: bool,
+    pub login_limits: app::access::LoginLimits,
 }
 
 impl AppState {
@@ -35,6 +36,7 @@ impl AppState {
             hasher: &*self.hasher,
             sessions: &self.sessions,
             rng: &*self.rng,
+            login_limits: self.login_limits,
         }
     }
 

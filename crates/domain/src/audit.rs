@@ -39,6 +39,7 @@ string_enum! {
         UserDisabled => "USER_DISABLED",
         UserEnabled => "USER_ENABLED",
         LoggedOut => "LOGGED_OUT",
+        SecondFactorEnrolled => "SECOND_FACTOR_ENROLLED",
     }
 }
 

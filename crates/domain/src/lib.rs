@@ -21,7 +21,9 @@ pub use plan::{BillingPlan, PlanBoundError};
 pub use postcode::{PostcodeError, UkPostcode};
 pub use property::{Nation, NewProperty, Property};
 pub use text::{BoundedText, TextError};
-pub use user::{PasswordStatus, PasswordToken, PortalUser, Role, StoredPasswordHash, TokenKind, UserStatus};
+pub use user::{
+    PasswordStatus, PasswordToken, PortalUser, Role, SecondFactor, StoredPasswordHash, TokenKind, UserStatus,
+};
 
 /// The error returned when text names no variant of one of our enumerations.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

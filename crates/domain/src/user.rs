@@ -88,6 +88,22 @@ pub struct PortalUser {
     pub updated_at: DateTime<Utc>,
 }
 
+/// An admin's second factor: the TOTP secret (the store keeps it; `Debug` never shows it) and the
+/// last time step a code was accepted for, so a code works once.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecondFactor {
+    pub totp_secret: [u8; 20],
+    pub last_used_step: Option<i64>,
+}
+
+impl fmt::Debug for SecondFactor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SecondFactor")
+            .field("last_used_step", &self.last_used_step)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A stored password token: only the SHA-256 of the token is kept, never the token.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PasswordToken {

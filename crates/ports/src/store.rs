@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use domain::{Client, ClientId, Email, NewAuditEntry, Property};
 
-use crate::{AuditLog, PasswordTokenRepository, StoreError, UserRepository};
+use crate::{AuditLog, PasswordTokenRepository, SecondFactorRepository, StoreError, UserRepository};
 
 /// Why a client could not be created.
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +68,7 @@ pub trait Store:
     + PropertyRepository
     + UserRepository
     + PasswordTokenRepository
+    + SecondFactorRepository
     + AuditLog
     + HealthCheck
     + std::fmt::Debug
@@ -79,6 +80,7 @@ impl<T> Store for T where
         + PropertyRepository
         + UserRepository
         + PasswordTokenRepository
+        + SecondFactorRepository
         + AuditLog
         + HealthCheck
         + std::fmt::Debug

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{Email, NewAuditEntry, PasswordToken, PortalUser, StoredPasswordHash, UserId, UserStatus};
+use domain::{Email, NewAuditEntry, PasswordToken, PortalUser, SecondFactor, StoredPasswordHash, UserId, UserStatus};
 
 use crate::StoreError;
 
@@ -83,4 +83,45 @@ pub trait PasswordTokenRepository: Send + Sync {
         now: DateTime<Utc>,
         audit: &NewAuditEntry,
     ) -> Result<(), UseTokenError>;
+}
+
+#[async_trait]
+pub trait SecondFactorRepository: Send + Sync {
+    /// Enrols (or re-enrols) the user's TOTP secret and replaces their recovery codes (stored as
+    /// SHA-256 hashes), with the audit entry, atomically.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails; nothing changes then.
+    async fn enrol_second_factor(
+        &self,
+        user: UserId,
+        totp_secret: &[u8; 20],
+        recovery_code_hashes: &[[u8; 32]],
+        now: DateTime<Utc>,
+        audit: &NewAuditEntry,
+    ) -> Result<(), StoreError>;
+
+    /// # Errors
+    /// [`StoreError`] when the store fails; no enrolment is `Ok(None)`.
+    async fn second_factor(&self, user: UserId) -> Result<Option<SecondFactor>, StoreError>;
+
+    /// Records that a code for time step `step` was accepted. MUST return false (changing
+    /// nothing) unless `step` is later than the last accepted one, so a code works once even
+    /// when two sign-ins race with it.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails.
+    async fn use_totp_step(&self, user: UserId, step: i64) -> Result<bool, StoreError>;
+
+    /// Spends the recovery code with this hash. MUST return false when the user has no such
+    /// unused code; of racing calls with one code, one succeeds.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails.
+    async fn use_recovery_code(
+        &self,
+        user: UserId,
+        code_hash: &[u8; 32],
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
 }

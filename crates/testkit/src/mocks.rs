@@ -3,12 +3,13 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::{
-    AuditEntry, Client, ClientId, Email, NewAuditEntry, PasswordToken, PortalUser, Property, StoredPasswordHash,
-    UserId, UserStatus,
+    AuditEntry, Client, ClientId, Email, NewAuditEntry, PasswordToken, PortalUser, Property, SecondFactor,
+    StoredPasswordHash, UserId, UserStatus,
 };
 use ports::{
     AuditLog, ChainHead, ClientRepository, CreateClientError, CreateUserError, HealthCheck, PasswordTokenRepository,
-    PropertyRepository, RateDecision, RateLimitError, RateLimiter, StoreError, UseTokenError, UserRepository,
+    PropertyRepository, RateDecision, RateLimitError, RateLimiter, SecondFactorRepository, StoreError, UseTokenError,
+    UserRepository,
 };
 
 mockall::mock! {
@@ -50,6 +51,14 @@ mockall::mock! {
         async fn issue_password_token(&self, token: &PasswordToken, audit: &NewAuditEntry) -> Result<(), StoreError>;
         async fn find_password_token(&self, token_hash: &[u8; 32]) -> Result<Option<PasswordToken>, StoreError>;
         async fn set_password_with_token(&self, token_id: uuid::Uuid, password_hash: &StoredPasswordHash, now: DateTime<Utc>, audit: &NewAuditEntry) -> Result<(), UseTokenError>;
+    }
+
+    #[async_trait]
+    impl SecondFactorRepository for Store {
+        async fn enrol_second_factor(&self, user: UserId, totp_secret: &[u8; 20], recovery_code_hashes: &[[u8; 32]], now: DateTime<Utc>, audit: &NewAuditEntry) -> Result<(), StoreError>;
+        async fn second_factor(&self, user: UserId) -> Result<Option<SecondFactor>, StoreError>;
+        async fn use_totp_step(&self, user: UserId, step: i64) -> Result<bool, StoreError>;
+        async fn use_recovery_code(&self, user: UserId, code_hash: &[u8; 32], now: DateTime<Utc>) -> Result<bool, StoreError>;
     }
 
     #[async_trait]

@@ -88,6 +88,7 @@ mod tests {
             rng: Arc::new(crate::security::OsRandom),
             secure_cookies: false,
             admin_second_factor_required: false,
+            login_limits: app::access::LoginLimits::default(),
         }
     }
 

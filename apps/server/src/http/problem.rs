@@ -64,6 +64,8 @@ pub enum ApiError {
     InvalidCredentials,
     #[error("this account is disabled")]
     AccountDisabled,
+    #[error("the authenticator or recovery code is missing, wrong or already used")]
+    InvalidSecondFactor,
     #[error("the link is invalid or has expired")]
     InvalidToken,
     #[error("too many requests; retry in {retry_after_secs} s")]
@@ -88,6 +90,7 @@ impl ApiError {
             Self::Refused(refusal) => refusal.reason(),
             Self::InvalidCredentials => "invalid_credentials",
             Self::AccountDisabled => "account_disabled",
+            Self::InvalidSecondFactor => "invalid_second_factor",
             Self::InvalidToken => "invalid_token",
             Self::Unavailable(_) => "service_unavailable",
             Self::Unexpected(_) => "internal_error",
@@ -118,6 +121,7 @@ impl ResponseError for ApiError {
             Self::Refused(refusal) => StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::FORBIDDEN),
             Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::AccountDisabled => StatusCode::FORBIDDEN,
+            Self::InvalidSecondFactor => StatusCode::UNAUTHORIZED,
             Self::InvalidToken => StatusCode::BAD_REQUEST,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,

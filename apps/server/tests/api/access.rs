@@ -344,3 +344,67 @@ async fn the_route_guard_matrix() {
     assert_eq!(refused.status(), 401);
     assert_eq!(refused.json::<Value>().await.unwrap()["code"], "second_factor_required");
 }
+
+/// In production an enrolled admin signs in with a current code or an unused recovery code, and
+/// each works once; the session then passes the admin routes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_enrolled_admin_needs_a_fresh_code_or_an_unused_recovery_code() {
+    use crate::access_helpers::with_services;
+    use crate::helpers::{Backend, spawn_app};
+    let app = spawn_app(Backend::Sqlite, &[("ENVIRONMENT", "production")])
+        .await
+        .unwrap();
+    let admin = create_admin(&app, "admin@example.com").await;
+    let target = invited_client_user(&app, "target@example.com").await;
+    let enrolment = with_services(&*app.store, async |s| {
+        app::access::enrol_second_factor(s, "admin@example.com", &app::RequestContext::system())
+            .await
+            .unwrap()
+    })
+    .await;
+    assert_eq!(enrolment.recovery_codes.len(), 10);
+
+    for totp in [None, Some("000000"), Some("not-a-code")] {
+        let response = app.login_with("admin@example.com", PASSWORD, totp).await;
+        assert_eq!(response.status(), 401, "{totp:?}");
+        assert_eq!(response.json::<Value>().await.unwrap()["code"], "invalid_second_factor");
+    }
+
+    let secret = app.store.second_factor(admin.id).await.unwrap().unwrap().totp_secret;
+    let code = identity::TotpSecret::from_bytes(secret)
+        .code_at(chrono::Utc::now())
+        .unwrap();
+    let signed_in = app.login_with("admin@example.com", PASSWORD, Some(&code)).await;
+    assert_eq!(signed_in.status(), 200);
+    let token = signed_in.json::<Value>().await.unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.switch_user(&token, &target, "disable").await.status(),
+        200,
+        "a second factor opens admin routes"
+    );
+    assert_eq!(
+        app.login_with("admin@example.com", PASSWORD, Some(&code))
+            .await
+            .status(),
+        401,
+        "a code works once"
+    );
+
+    let recovery = &enrolment.recovery_codes[3];
+    assert_eq!(
+        app.login_with("admin@example.com", PASSWORD, Some(recovery))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.login_with("admin@example.com", PASSWORD, Some(recovery))
+            .await
+            .status(),
+        401,
+        "a recovery code works once"
+    );
+}

@@ -35,6 +35,7 @@ pub async fn with_services<T>(store: &dyn ports::Store, f: impl AsyncFnOnce(Acce
         hasher: &Argon2Hasher,
         sessions: &sessions,
         rng: &OsRandom,
+        login_limits: app::access::LoginLimits::default(),
     };
     f(services).await
 }
@@ -97,7 +98,11 @@ pub fn session_for(user: &PortalUser) -> String {
 
 impl TestApp {
     pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
-        let body = json!({ "email": email, "password": password });
+        self.login_with(email, password, None).await
+    }
+
+    pub async fn login_with(&self, email: &str, password: &str, totp: Option<&str>) -> reqwest::Response {
+        let body = json!({ "email": email, "password": password, "totp": totp });
         self.http
             .post(format!("{}/api/auth/login", self.address))
             .json(&body)

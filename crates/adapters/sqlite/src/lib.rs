@@ -8,6 +8,7 @@ mod audit;
 mod clients;
 mod error;
 mod migrations;
+mod second_factor;
 mod users;
 
 use std::str::FromStr;

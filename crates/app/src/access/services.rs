@@ -3,6 +3,8 @@
 use identity::{RandomSource, SessionSigner};
 use ports::{Clock, PasswordHasher, RateLimiter, Store, StoreError};
 
+use super::LoginLimits;
+
 /// The ports and keys every access use case takes.
 #[derive(Debug, Clone, Copy)]
 pub struct AccessServices<'a> {
@@ -12,6 +14,7 @@ pub struct AccessServices<'a> {
     pub hasher: &'a dyn PasswordHasher,
     pub sessions: &'a SessionSigner,
     pub rng: &'a dyn RandomSource,
+    pub login_limits: LoginLimits,
 }
 
 /// A failure no caller can act on: the store, or the hashing or signing machinery.

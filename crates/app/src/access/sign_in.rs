@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use chrono::TimeDelta;
-use domain::{Actor, ActorRole, AuditAction, Email, NewAuditEntry, PortalUser, UserStatus};
-use identity::{SessionSubject, SessionToken};
+use domain::{Actor, ActorRole, AuditAction, Email, NewAuditEntry, PortalUser, Role, SecondFactor, UserStatus};
+use identity::{SessionSubject, SessionToken, TotpSecret, recovery_code_hash};
 use ports::{RateDecision, RateLimiter};
 use serde_json::json;
 use uuid::Uuid;
@@ -16,10 +16,24 @@ use crate::RequestContext;
 
 /// The window of the sign-in limits.
 const WINDOW: Duration = Duration::from_secs(15 * 60);
-/// Attempts one address may make, whatever the accounts.
-const PER_ADDRESS: u32 = 100;
-/// Attempts one address may make on one account.
-const PER_ACCOUNT_AND_ADDRESS: u32 = 10;
+
+/// How many sign-in attempts are allowed in 15 minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginLimits {
+    /// From one address, on one account.
+    pub per_account: u32,
+    /// From one address, whatever the accounts.
+    pub per_address: u32,
+}
+
+impl Default for LoginLimits {
+    fn default() -> Self {
+        Self {
+            per_account: 10,
+            per_address: 100,
+        }
+    }
+}
 
 #[derive(Debug)]
 pub struct SignedIn {
@@ -33,6 +47,9 @@ pub enum SignInError {
     /// Wrong email or password; deliberately not saying which.
     #[error("the email or password is wrong")]
     InvalidCredentials,
+    /// An enrolled admin gave no second factor, or a wrong or already used one.
+    #[error("the second factor is missing or wrong")]
+    SecondFactor,
     /// The password was right but the user is disabled.
     #[error("this account is disabled")]
     Disabled,
@@ -54,15 +71,21 @@ pub async fn sign_in(
     s: AccessServices<'_>,
     email: &str,
     password: &str,
+    second_factor: Option<&str>,
     ctx: &RequestContext,
 ) -> Result<SignedIn, SignInError> {
     let address = ctx.source_address.as_deref().unwrap_or("unknown");
     let account = email.trim().to_lowercase();
-    throttle(s.limiter, &format!("login:address:{address}"), PER_ADDRESS).await?;
+    throttle(
+        s.limiter,
+        &format!("login:address:{address}"),
+        s.login_limits.per_address,
+    )
+    .await?;
     throttle(
         s.limiter,
         &format!("login:account:{account}:{address}"),
-        PER_ACCOUNT_AND_ADDRESS,
+        s.login_limits.per_account,
     )
     .await?;
 
@@ -83,11 +106,23 @@ pub async fn sign_in(
         record(s, AuditAction::LoginFailed, Some(&user), "disabled", ctx).await?;
         return Err(SignInError::Disabled);
     }
+    let mfa = match (user.role, s.store.second_factor(user.id).await?) {
+        (Role::Admin, Some(factor)) => {
+            if !second_factor_passes(s, &user, &factor, second_factor).await? {
+                record(s, AuditAction::LoginFailed, Some(&user), "second_factor", ctx).await?;
+                return Err(SignInError::SecondFactor);
+            }
+            true
+        }
+        // Admins without an enrolment get sessions without a second factor: enough for
+        // development, refused on admin routes in production until they enrol.
+        _ => false,
+    };
     let subject = SessionSubject {
         user_id: user.id,
         role: user.role,
         client_id: user.client_id,
-        mfa: false,
+        mfa,
     };
     let issued = s
         .sessions
@@ -99,6 +134,31 @@ pub async fn sign_in(
         token: issued.token,
         expires_in: s.sessions.ttl(),
     })
+}
+
+/// A current authenticator code (spent once) or an unused recovery code.
+async fn second_factor_passes(
+    s: AccessServices<'_>,
+    user: &PortalUser,
+    factor: &SecondFactor,
+    presented: Option<&str>,
+) -> Result<bool, AccessFailure> {
+    let Some(presented) = presented.map(str::trim).filter(|p| !p.is_empty()) else {
+        return Ok(false);
+    };
+    let secret = TotpSecret::from_bytes(factor.totp_secret);
+    let last = factor.last_used_step.and_then(|step| u64::try_from(step).ok());
+    if let Some(step) = secret.verify(presented, s.clock.now(), last) {
+        let step = i64::try_from(step).map_err(|e| AccessFailure::Unexpected(e.to_string()))?;
+        return Ok(s.store.use_totp_step(user.id, step).await?);
+    }
+    match recovery_code_hash(presented) {
+        Some(hash) => Ok(s
+            .store
+            .use_recovery_code(user.id, hash.as_bytes(), s.clock.now())
+            .await?),
+        None => Ok(false),
+    }
 }
 
 async fn throttle(limiter: &dyn RateLimiter, key: &str, limit: u32) -> Result<(), SignInError> {

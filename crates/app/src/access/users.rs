@@ -125,3 +125,49 @@ fn user_entry(user: &PortalUser, action: AuditAction, ctx: &RequestContext, s: A
     entry.after = Some(json!({ "role": user.role, "status": user.status, "email": user.email }));
     entry
 }
+
+/// What an admin needs to set up an authenticator app, shown once.
+#[derive(Debug)]
+pub struct Enrolment {
+    /// `otpauth://` URI for a QR code.
+    pub provisioning_uri: String,
+    /// The secret in base32, to type in by hand.
+    pub secret_base32: String,
+    /// Ten single-use recovery codes; only their hashes are stored.
+    pub recovery_codes: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EnrolError {
+    #[error("no admin has this email")]
+    NotAnAdmin,
+    #[error(transparent)]
+    Failure(#[from] AccessFailure),
+}
+
+/// Gives an admin a new TOTP secret and new recovery codes, replacing any earlier ones.
+///
+/// # Errors
+/// [`EnrolError::NotAnAdmin`] for an unknown email or a client user.
+pub async fn enrol_second_factor(
+    s: AccessServices<'_>,
+    email: &str,
+    ctx: &RequestContext,
+) -> Result<Enrolment, EnrolError> {
+    let email = Email::parse(email).map_err(|_| EnrolError::NotAnAdmin)?;
+    let user = s.store.find_user_by_email(&email).await.map_err(AccessFailure::from)?;
+    let user = user.filter(|u| u.role == Role::Admin).ok_or(EnrolError::NotAnAdmin)?;
+    let secret = identity::TotpSecret::generate(s.rng);
+    let (codes, hashes) = identity::generate_recovery_codes(s.rng);
+    let hashes: Vec<[u8; 32]> = hashes.into_iter().map(identity::TokenHash::to_bytes).collect();
+    let entry = user_entry(&user, AuditAction::SecondFactorEnrolled, ctx, s);
+    s.store
+        .enrol_second_factor(user.id, secret.expose(), &hashes, s.clock.now(), &entry)
+        .await
+        .map_err(AccessFailure::from)?;
+    Ok(Enrolment {
+        provisioning_uri: secret.provisioning_uri(&user.email),
+        secret_base32: secret.to_base32(),
+        recovery_codes: codes,
+    })
+}

@@ -316,3 +316,69 @@ pub async fn disabling_a_user_ends_its_sessions(h: &impl StoreHarness) {
             .unwrap()
     );
 }
+
+pub async fn a_second_factor_code_and_a_recovery_code_each_work_once(h: &impl StoreHarness) {
+    let store = h.store();
+    let now = Utc::now();
+    let user = invited_user(&*store, now).await;
+    assert!(store.second_factor(user.id).await.unwrap().is_none());
+    let codes = [[1u8; 32], [2u8; 32]];
+    store
+        .enrol_second_factor(
+            user.id,
+            &[7; 20],
+            &codes,
+            now,
+            &audit(AuditAction::SecondFactorEnrolled, user.client_id),
+        )
+        .await
+        .unwrap();
+    let factor = store.second_factor(user.id).await.unwrap().unwrap();
+    assert_eq!((factor.totp_secret, factor.last_used_step), ([7; 20], None));
+
+    assert!(store.use_totp_step(user.id, 100).await.unwrap());
+    assert!(!store.use_totp_step(user.id, 100).await.unwrap(), "a step works once");
+    assert!(
+        !store.use_totp_step(user.id, 99).await.unwrap(),
+        "an older step never works again"
+    );
+    assert!(store.use_totp_step(user.id, 101).await.unwrap());
+    assert_eq!(
+        store.second_factor(user.id).await.unwrap().unwrap().last_used_step,
+        Some(101)
+    );
+
+    assert!(store.use_recovery_code(user.id, &[1; 32], now).await.unwrap());
+    assert!(
+        !store.use_recovery_code(user.id, &[1; 32], now).await.unwrap(),
+        "a recovery code works once"
+    );
+    assert!(
+        !store.use_recovery_code(user.id, &[9; 32], now).await.unwrap(),
+        "an unknown code never works"
+    );
+
+    // Enrolling again replaces the secret and every recovery code.
+    store
+        .enrol_second_factor(
+            user.id,
+            &[8; 20],
+            &[[3; 32]],
+            now,
+            &audit(AuditAction::SecondFactorEnrolled, user.client_id),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.second_factor(user.id).await.unwrap().unwrap(),
+        domain::SecondFactor {
+            totp_secret: [8; 20],
+            last_used_step: None
+        }
+    );
+    assert!(
+        !store.use_recovery_code(user.id, &[2; 32], now).await.unwrap(),
+        "old codes are gone"
+    );
+    assert!(store.use_recovery_code(user.id, &[3; 32], now).await.unwrap());
+}

@@ -22,9 +22,8 @@ pub struct LoginRequest {
     #[schema(example = "admin@example.com")]
     email: String,
     password: String,
-    /// The authenticator code, for admins. Accepted but not yet checked: until TOTP enrolment is
-    /// stored, admin sessions carry no second factor (see docs/api.md).
-    #[allow(dead_code)]
+    /// For admins who enrolled a second factor: the authenticator app's current code, or one of
+    /// their recovery codes. Each works once.
     totp: Option<String>,
 }
 
@@ -99,7 +98,7 @@ fn session_cookie(value: String, max_age: time::Duration, secure: bool) -> Cooki
     responses(
         (status = 200, description = "Signed in", body = LoginResponse),
         (status = 400, description = "The body is not a login request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Wrong email or password (one answer for both)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Wrong email or password (one answer for both), or an enrolled admin's second factor missing or wrong", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The account is disabled", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts from this address", body = Problem, content_type = "application/problem+json"),
     )
@@ -111,11 +110,12 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = state.request_context(&req);
-    let signed_in = app::access::sign_in(state.access(), &body.email, &body.password, &ctx)
+    let signed_in = app::access::sign_in(state.access(), &body.email, &body.password, body.totp.as_deref(), &ctx)
         .await
         .map_err(|e| match e {
             SignInError::InvalidCredentials => ApiError::InvalidCredentials,
             SignInError::Disabled => ApiError::AccountDisabled,
+            SignInError::SecondFactor => ApiError::InvalidSecondFactor,
             SignInError::Throttled { retry_after } => ApiError::TooManyRequests {
                 retry_after_secs: retry_after.as_secs().max(1),
             },

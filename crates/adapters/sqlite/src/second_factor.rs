@@ -1,0 +1,103 @@
+//! Admins' second factors on SQLite.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::{NewAuditEntry, SecondFactor, UserId};
+use ports::{SecondFactorRepository, StoreError};
+use sqlx::Row;
+
+use crate::error::{corrupt, store_error};
+use crate::{SqliteStore, audit};
+
+#[async_trait]
+impl SecondFactorRepository for SqliteStore {
+    async fn enrol_second_factor(
+        &self,
+        user: UserId,
+        totp_secret: &[u8; 20],
+        recovery_code_hashes: &[[u8; 32]],
+        now: DateTime<Utc>,
+        audit_entry: &NewAuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO second_factors (user_id, totp_secret, last_used_step, enrolled_at) VALUES ($1, $2, NULL, $3) \
+             ON CONFLICT (user_id) DO UPDATE SET totp_secret = excluded.totp_secret, last_used_step = NULL, \
+             enrolled_at = excluded.enrolled_at",
+        )
+        .bind(user.to_string())
+        .bind(totp_secret.to_vec())
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(store_error)?;
+        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+            .bind(user.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
+        for hash in recovery_code_hashes {
+            sqlx::query("INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES ($1, $2, NULL)")
+                .bind(user.to_string())
+                .bind(hash.to_vec())
+                .execute(&mut *tx)
+                .await
+                .map_err(store_error)?;
+        }
+        audit::insert(&mut tx, audit_entry).await?;
+        tx.commit().await.map_err(store_error)
+    }
+
+    async fn second_factor(&self, user: UserId) -> Result<Option<SecondFactor>, StoreError> {
+        let row = sqlx::query("SELECT totp_secret, last_used_step FROM second_factors WHERE user_id = $1")
+            .bind(user.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(store_error)?;
+        row.map(|row| {
+            let secret: Vec<u8> = row.try_get("totp_secret").map_err(|e| corrupt("totp_secret", e))?;
+            Ok(SecondFactor {
+                totp_secret: secret.try_into().map_err(|_| corrupt("totp_secret", "not 20 bytes"))?,
+                last_used_step: row
+                    .try_get("last_used_step")
+                    .map_err(|e| corrupt("last_used_step", e))?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn use_totp_step(&self, user: UserId, step: i64) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let updated = sqlx::query(
+            "UPDATE second_factors SET last_used_step = $1 \
+             WHERE user_id = $2 AND (last_used_step IS NULL OR last_used_step < $1)",
+        )
+        .bind(step)
+        .bind(user.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(store_error)?;
+        tx.commit().await.map_err(store_error)?;
+        Ok(updated.rows_affected() == 1)
+    }
+
+    async fn use_recovery_code(
+        &self,
+        user: UserId,
+        code_hash: &[u8; 32],
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let updated = sqlx::query(
+            "UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(user.to_string())
+        .bind(code_hash.to_vec())
+        .execute(&mut *tx)
+        .await
+        .map_err(store_error)?;
+        tx.commit().await.map_err(store_error)?;
+        Ok(updated.rows_affected() == 1)
+    }
+}

@@ -1,0 +1,25 @@
+//! The cost of one Argon2id hash and one verification at the production parameters, alone: the
+//! figure sign-in throughput is compared with (docs/performance.md).
+
+// A benchmark whose setup fails should stop loudly, like a test.
+#![allow(clippy::expect_used)]
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use identity::testing::SeededRandom;
+use identity::{NewPassword, hash_password, verify_password};
+
+fn argon2id(c: &mut Criterion) {
+    let password = NewPassword::parse("benchmark admin passphrase 2026").expect("a valid password");
+    let rng = SeededRandom::new(7);
+    let stored = hash_password(&password, &rng).expect("hashing works");
+    let mut group = c.benchmark_group("argon2id");
+    group.sample_size(20);
+    group.bench_function("hash", |b| b.iter(|| hash_password(&password, &rng)));
+    group.bench_function("verify", |b| {
+        b.iter(|| verify_password("benchmark admin passphrase 2026", &stored))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, argon2id);
+criterion_main!(benches);
