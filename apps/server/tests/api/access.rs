@@ -7,9 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use domain::{AuditAction, TokenKind};
 use serde_json::Value;
 
-use crate::access_helpers::{
-    PASSWORD, client_with_password, create_admin, invited_client_user, session_for, signer, token_for,
-};
+use crate::access_helpers::{PASSWORD, client_with_password, create_admin, invited_client_user, signer, token_for};
 use crate::helpers::{TestApp, on_both_backends};
 
 on_both_backends!(
@@ -283,128 +281,5 @@ async fn the_eleventh_attempt_on_one_account_is_throttled(app: TestApp) {
         app.login("other@example.com", "wrong password here").await.status(),
         401,
         "other accounts are not locked"
-    );
-}
-
-/// Every route that needs a session, for every kind of caller.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_route_guard_matrix() {
-    use crate::helpers::{Backend, spawn_app};
-    let app = spawn_app(Backend::Sqlite, &[]).await.unwrap();
-    let admin = create_admin(&app, "admin@example.com").await;
-    let target = invited_client_user(&app, "target@example.com").await;
-    let without_password = invited_client_user(&app, "nopassword@example.com").await;
-    let good = client_with_password(&app, "good@example.com").await;
-    let disabled = client_with_password(&app, "disabled@example.com").await;
-    let admin_token = app.token("admin@example.com").await;
-    assert_eq!(app.switch_user(&admin_token, &disabled, "disable").await.status(), 200);
-
-    let callers: [(&str, Option<String>); 5] = [
-        ("anonymous", None),
-        ("client without password", Some(session_for(&without_password))),
-        ("disabled client", Some(session_for(&disabled))),
-        ("good client", Some(session_for(&good))),
-        ("admin", Some(session_for(&admin))),
-    ];
-    let routes = [
-        ("GET", "/api/auth/me".to_owned(), [401, 200, 403, 200, 200]),
-        (
-            "POST",
-            format!("/api/admin/users/{}/disable", target.id),
-            [401, 403, 403, 403, 200],
-        ),
-        (
-            "POST",
-            format!("/api/admin/users/{}/enable", target.id),
-            [401, 403, 403, 403, 200],
-        ),
-        ("POST", "/api/auth/logout".to_owned(), [401, 204, 403, 204, 204]),
-    ];
-    for (method, path, expected) in &routes {
-        for ((caller, token), status) in callers.iter().zip(expected) {
-            let mut request = app
-                .http
-                .request(method.parse().unwrap(), format!("{}{path}", app.address));
-            if let Some(token) = token {
-                request = request.bearer_auth(token);
-            }
-            let response = request.send().await.unwrap();
-            assert_eq!(response.status().as_u16(), *status, "{caller}: {method} {path}");
-        }
-    }
-
-    // In production an admin session without a second factor is refused on admin routes.
-    let production = spawn_app(Backend::Sqlite, &[("ENVIRONMENT", "production")])
-        .await
-        .unwrap();
-    create_admin(&production, "admin@example.com").await;
-    let token = production.token("admin@example.com").await;
-    assert_eq!(production.me(&token).await.status(), 200);
-    let refused = production.switch_user(&token, &admin, "disable").await;
-    assert_eq!(refused.status(), 401);
-    assert_eq!(refused.json::<Value>().await.unwrap()["code"], "second_factor_required");
-}
-
-/// In production an enrolled admin signs in with a current code or an unused recovery code, and
-/// each works once; the session then passes the admin routes.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_enrolled_admin_needs_a_fresh_code_or_an_unused_recovery_code() {
-    use crate::access_helpers::with_services;
-    use crate::helpers::{Backend, spawn_app};
-    let app = spawn_app(Backend::Sqlite, &[("ENVIRONMENT", "production")])
-        .await
-        .unwrap();
-    let admin = create_admin(&app, "admin@example.com").await;
-    let target = invited_client_user(&app, "target@example.com").await;
-    let enrolment = with_services(&*app.store, async |s| {
-        app::access::enrol_second_factor(s, "admin@example.com", &app::RequestContext::system())
-            .await
-            .unwrap()
-    })
-    .await;
-    assert_eq!(enrolment.recovery_codes.len(), 10);
-
-    for totp in [None, Some("000000"), Some("not-a-code")] {
-        let response = app.login_with("admin@example.com", PASSWORD, totp).await;
-        assert_eq!(response.status(), 401, "{totp:?}");
-        assert_eq!(response.json::<Value>().await.unwrap()["code"], "invalid_second_factor");
-    }
-
-    let secret = app.store.second_factor(admin.id).await.unwrap().unwrap().totp_secret;
-    let code = identity::TotpSecret::from_bytes(secret)
-        .code_at(chrono::Utc::now())
-        .unwrap();
-    let signed_in = app.login_with("admin@example.com", PASSWORD, Some(&code)).await;
-    assert_eq!(signed_in.status(), 200);
-    let token = signed_in.json::<Value>().await.unwrap()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    assert_eq!(
-        app.switch_user(&token, &target, "disable").await.status(),
-        200,
-        "a second factor opens admin routes"
-    );
-    assert_eq!(
-        app.login_with("admin@example.com", PASSWORD, Some(&code))
-            .await
-            .status(),
-        401,
-        "a code works once"
-    );
-
-    let recovery = &enrolment.recovery_codes[3];
-    assert_eq!(
-        app.login_with("admin@example.com", PASSWORD, Some(recovery))
-            .await
-            .status(),
-        200
-    );
-    assert_eq!(
-        app.login_with("admin@example.com", PASSWORD, Some(recovery))
-            .await
-            .status(),
-        401,
-        "a recovery code works once"
     );
 }

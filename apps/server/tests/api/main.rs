@@ -6,8 +6,10 @@
 
 mod access;
 mod access_helpers;
+mod guards;
 mod helpers;
 mod intake;
+mod limits;
 mod operations;
 mod secrets;
 mod validation;

@@ -22,56 +22,6 @@ pub trait StoreHarness: Send + Sync {
     async fn execute_raw(&self, sql: &'static str) -> Result<(), String>;
 }
 
-/// Generates one `#[tokio::test]` per check for a harness. `$make` is an expression giving a
-/// future of `Option<impl StoreHarness>`; `None` means the backend is not configured (skip).
-#[macro_export]
-macro_rules! store_conformance_tests {
-    ($make:expr) => {
-        $crate::store_conformance_tests!(@each $make;
-            a_created_client_reads_back_whole_with_its_properties,
-            an_unknown_client_is_none,
-            a_duplicate_email_is_refused_and_writes_nothing,
-            concurrent_intakes_with_one_email_create_one_client,
-            the_intake_audit_entry_is_written_with_the_client,
-            sealing_links_entries_into_a_chain_that_verifies,
-            concurrent_sealers_never_give_two_entries_one_seq,
-            verification_names_a_changed_entry,
-            verification_names_a_deleted_entry,
-            verification_notices_the_newest_entry_deleted,
-            the_audit_log_refuses_deletes_and_changes_to_sealed_entries,
-            the_store_answers_a_ping,
-        );
-        $crate::store_conformance_tests!(@users $make;
-            a_created_user_reads_back_by_id_and_email,
-            a_second_user_with_the_same_email_is_refused,
-            issuing_a_token_revokes_the_earlier_ones_of_its_kind,
-            a_token_sets_the_password_once_under_twenty_concurrent_uses,
-            a_token_works_until_its_sixtieth_minute_and_not_at_it,
-            a_revoked_token_sets_nothing,
-            disabling_a_user_ends_its_sessions,
-            a_second_factor_code_and_a_recovery_code_each_work_once,
-        );
-    };
-    (@users $make:expr; $($check:ident),+ $(,)?) => {
-        $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $check() {
-                let Some(harness) = $make.await else { return };
-                $crate::conformance::users::$check(&harness).await;
-            }
-        )+
-    };
-    (@each $make:expr; $($check:ident),+ $(,)?) => {
-        $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $check() {
-                let Some(harness) = $make.await else { return };
-                $crate::conformance::store::$check(&harness).await;
-            }
-        )+
-    };
-}
-
 fn audit_for(client: ClientId) -> NewAuditEntry {
     let mut entry = NewAuditEntry::new(
         Uuid::now_v7(),

@@ -1,114 +1,13 @@
-//! The user and password-token part of the store conformance suite.
+//! Password tokens and second factors: the single-use part of the store conformance suite.
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, Utc};
-use domain::{
-    Actor, AuditAction, ClientId, Email, NewAuditEntry, PasswordStatus, PasswordToken, PortalUser, Role,
-    StoredPasswordHash, TokenKind, UserId, UserStatus,
-};
-use ports::{CreateUserError, Store, UseTokenError};
-use uuid::Uuid;
+use chrono::{Duration, Utc};
+use domain::{AuditAction, PasswordStatus, PasswordToken, TokenKind, UserStatus};
+use ports::UseTokenError;
 
-use super::StoreHarness;
-use crate::fixtures::stored_client;
-
-fn audit(action: AuditAction, client: Option<ClientId>) -> NewAuditEntry {
-    let mut entry = NewAuditEntry::new(Uuid::now_v7(), Utc::now(), action, Actor::system());
-    entry.client_id = client;
-    entry
-}
-
-/// A client with one invited user, stored; returns the user.
-async fn invited_user(store: &dyn Store, now: DateTime<Utc>) -> PortalUser {
-    let email = format!("user-{}@example.com", Uuid::new_v4().simple());
-    let (client, properties) = stored_client(&email, 1, now);
-    store
-        .create_client(
-            &client,
-            &properties,
-            &audit(AuditAction::IntakeSubmitted, Some(client.id)),
-        )
-        .await
-        .unwrap();
-    let user = PortalUser {
-        id: UserId::from_uuid(Uuid::now_v7()),
-        email: Email::parse(&email).unwrap(),
-        role: Role::Client,
-        client_id: Some(client.id),
-        status: UserStatus::Invited,
-        password_status: PasswordStatus::NotSet,
-        password_hash: None,
-        sessions_valid_after: now,
-        created_at: now,
-        updated_at: now,
-    };
-    store
-        .create_user(&user, &audit(AuditAction::ProvisioningComplete, Some(client.id)))
-        .await
-        .unwrap();
-    user
-}
-
-fn token(user: &PortalUser, kind: TokenKind, issued: DateTime<Utc>) -> PasswordToken {
-    PasswordToken {
-        id: Uuid::now_v7(),
-        user_id: user.id,
-        kind,
-        token_hash: *Uuid::new_v4().as_bytes().repeat(2).first_chunk::<32>().unwrap(),
-        created_at: issued,
-        expires_at: issued + Duration::minutes(60),
-        used_at: None,
-        revoked_at: None,
-    }
-}
-
-fn hash() -> StoredPasswordHash {
-    StoredPasswordHash::new("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".into())
-}
-
-fn at_micros(t: DateTime<Utc>) -> i64 {
-    t.timestamp_micros()
-}
-
-pub async fn a_created_user_reads_back_by_id_and_email(h: &impl StoreHarness) {
-    let store = h.store();
-    let now = Utc::now();
-    let user = invited_user(&*store, now).await;
-    let by_id = store.get_user(user.id).await.unwrap().unwrap();
-    assert_eq!(
-        (by_id.email.clone(), by_id.role, by_id.client_id, by_id.status),
-        (user.email.clone(), user.role, user.client_id, user.status)
-    );
-    assert_eq!(at_micros(by_id.sessions_valid_after), at_micros(now));
-    assert_eq!(
-        store.find_user_by_email(&user.email).await.unwrap().unwrap().id,
-        user.id
-    );
-    assert!(
-        store
-            .get_user(UserId::from_uuid(Uuid::new_v4()))
-            .await
-            .unwrap()
-            .is_none()
-    );
-}
-
-pub async fn a_second_user_with_the_same_email_is_refused(h: &impl StoreHarness) {
-    let store = h.store();
-    let user = invited_user(&*store, Utc::now()).await;
-    let twin = PortalUser {
-        id: UserId::from_uuid(Uuid::now_v7()),
-        client_id: None,
-        role: Role::Admin,
-        ..user.clone()
-    };
-    let result = store
-        .create_user(&twin, &audit(AuditAction::ProvisioningComplete, None))
-        .await;
-    assert!(matches!(result, Err(CreateUserError::DuplicateEmail)), "{result:?}");
-    assert!(store.get_user(twin.id).await.unwrap().is_none());
-}
+use super::{at_micros, audit, hash, invited_user, token};
+use crate::conformance::StoreHarness;
 
 pub async fn issuing_a_token_revokes_the_earlier_ones_of_its_kind(h: &impl StoreHarness) {
     let store = h.store();
@@ -263,58 +162,6 @@ pub async fn a_revoked_token_sets_nothing(h: &impl StoreHarness) {
         .set_password_with_token(old.id, &hash(), now, &audit(AuditAction::PasswordSet, user.client_id))
         .await;
     assert!(matches!(result, Err(UseTokenError::Invalid)));
-}
-
-pub async fn disabling_a_user_ends_its_sessions(h: &impl StoreHarness) {
-    let store = h.store();
-    let created = Utc::now() - Duration::hours(1);
-    let user = invited_user(&*store, created).await;
-    let now = Utc::now();
-    assert!(
-        store
-            .set_user_status(
-                user.id,
-                UserStatus::Disabled,
-                now,
-                &audit(AuditAction::SubscriptionUpdated, user.client_id)
-            )
-            .await
-            .unwrap()
-    );
-    let disabled = store.get_user(user.id).await.unwrap().unwrap();
-    assert_eq!(disabled.status, UserStatus::Disabled);
-    assert_eq!(at_micros(disabled.sessions_valid_after), at_micros(now));
-
-    let later = now + Duration::minutes(5);
-    store
-        .set_user_status(
-            user.id,
-            UserStatus::Active,
-            later,
-            &audit(AuditAction::SubscriptionUpdated, user.client_id),
-        )
-        .await
-        .unwrap();
-    let enabled = store.get_user(user.id).await.unwrap().unwrap();
-    assert_eq!(enabled.status, UserStatus::Active);
-    assert_eq!(
-        at_micros(enabled.sessions_valid_after),
-        at_micros(now),
-        "enabling does not revive old sessions"
-    );
-
-    let unknown = UserId::from_uuid(Uuid::new_v4());
-    assert!(
-        !store
-            .set_user_status(
-                unknown,
-                UserStatus::Disabled,
-                now,
-                &audit(AuditAction::SubscriptionUpdated, None)
-            )
-            .await
-            .unwrap()
-    );
 }
 
 pub async fn a_second_factor_code_and_a_recovery_code_each_work_once(h: &impl StoreHarness) {
