@@ -15,4 +15,6 @@ pub use error::{BoxError, StoreError};
 pub use hasher::PasswordHasher;
 pub use rate_limit::{RateDecision, RateLimitError, RateLimiter};
 pub use store::{ClientRepository, CreateClientError, HealthCheck, PropertyRepository, Store};
-pub use users::{CreateUserError, PasswordTokenRepository, SecondFactorRepository, UseTokenError, UserRepository};
+pub use users::{
+    CreateUserError, PasswordTokenRepository, SecondFactorRepository, SessionRepository, UseTokenError, UserRepository,
+};

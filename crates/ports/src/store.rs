@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use domain::{Client, ClientId, Email, NewAuditEntry, Property};
 
-use crate::{AuditLog, PasswordTokenRepository, SecondFactorRepository, StoreError, UserRepository};
+use crate::{AuditLog, PasswordTokenRepository, SecondFactorRepository, SessionRepository, StoreError, UserRepository};
 
 /// Why a client could not be created.
 #[derive(Debug, thiserror::Error)]
@@ -69,6 +69,7 @@ pub trait Store:
     + UserRepository
     + PasswordTokenRepository
     + SecondFactorRepository
+    + SessionRepository
     + AuditLog
     + HealthCheck
     + std::fmt::Debug
@@ -81,6 +82,7 @@ impl<T> Store for T where
         + UserRepository
         + PasswordTokenRepository
         + SecondFactorRepository
+        + SessionRepository
         + AuditLog
         + HealthCheck
         + std::fmt::Debug

@@ -125,3 +125,24 @@ pub trait SecondFactorRepository: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
 }
+
+#[async_trait]
+pub trait SessionRepository: Send + Sync {
+    /// Ends one session before it expires, with the audit entry, atomically. Revocations whose
+    /// session has expired by `now` may be forgotten.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails; the session stays valid then.
+    async fn revoke_session(
+        &self,
+        session_id: uuid::Uuid,
+        user: UserId,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+        audit: &NewAuditEntry,
+    ) -> Result<(), StoreError>;
+
+    /// # Errors
+    /// [`StoreError`] when the store fails.
+    async fn is_session_revoked(&self, session_id: uuid::Uuid) -> Result<bool, StoreError>;
+}

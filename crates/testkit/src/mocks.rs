@@ -8,8 +8,8 @@ use domain::{
 };
 use ports::{
     AuditLog, ChainHead, ClientRepository, CreateClientError, CreateUserError, HealthCheck, PasswordTokenRepository,
-    PropertyRepository, RateDecision, RateLimitError, RateLimiter, SecondFactorRepository, StoreError, UseTokenError,
-    UserRepository,
+    PropertyRepository, RateDecision, RateLimitError, RateLimiter, SecondFactorRepository, SessionRepository,
+    StoreError, UseTokenError, UserRepository,
 };
 
 mockall::mock! {
@@ -59,6 +59,12 @@ mockall::mock! {
         async fn second_factor(&self, user: UserId) -> Result<Option<SecondFactor>, StoreError>;
         async fn use_totp_step(&self, user: UserId, step: i64) -> Result<bool, StoreError>;
         async fn use_recovery_code(&self, user: UserId, code_hash: &[u8; 32], now: DateTime<Utc>) -> Result<bool, StoreError>;
+    }
+
+    #[async_trait]
+    impl SessionRepository for Store {
+        async fn revoke_session(&self, session_id: uuid::Uuid, user: UserId, expires_at: DateTime<Utc>, now: DateTime<Utc>, audit: &NewAuditEntry) -> Result<(), StoreError>;
+        async fn is_session_revoked(&self, session_id: uuid::Uuid) -> Result<bool, StoreError>;
     }
 
     #[async_trait]

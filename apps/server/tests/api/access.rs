@@ -19,6 +19,7 @@ on_both_backends!(
     a_disabled_user_is_refused_on_the_next_request,
     setting_a_password_ends_the_other_sessions,
     the_eleventh_attempt_on_one_account_is_throttled,
+    signing_out_ends_that_session_and_no_other,
 );
 
 async fn audited(app: &TestApp, action: AuditAction) -> usize {
@@ -282,4 +283,30 @@ async fn the_eleventh_attempt_on_one_account_is_throttled(app: TestApp) {
         401,
         "other accounts are not locked"
     );
+}
+
+async fn signing_out_ends_that_session_and_no_other(app: TestApp) {
+    create_admin(&app, "admin@example.com").await;
+    let (this, other) = (
+        app.token("admin@example.com").await,
+        app.token("admin@example.com").await,
+    );
+    let logout = app
+        .http
+        .post(format!("{}/api/auth/logout", app.address))
+        .bearer_auth(&this)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), 204);
+    assert!(
+        logout.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"),
+        "the cookie is removed"
+    );
+
+    let refused = app.me(&this).await;
+    assert_eq!(refused.status(), 401, "a copied token is useless after sign-out");
+    assert_eq!(refused.json::<Value>().await.unwrap()["code"], "session_ended");
+    assert_eq!(app.me(&other).await.status(), 200, "other sessions go on");
+    assert_eq!(audited(&app, AuditAction::LoggedOut).await, 1);
 }

@@ -11,6 +11,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../migrations/0001_init.sql")),
     (2, "users", include_str!("../migrations/0002_users.sql")),
     (3, "second factor", include_str!("../migrations/0003_second_factor.sql")),
+    (
+        4,
+        "revoked sessions",
+        include_str!("../migrations/0004_revoked_sessions.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {

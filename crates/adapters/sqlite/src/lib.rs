@@ -9,6 +9,7 @@ mod clients;
 mod error;
 mod migrations;
 mod second_factor;
+mod sessions;
 mod users;
 
 use std::str::FromStr;

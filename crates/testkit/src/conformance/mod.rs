@@ -34,6 +34,7 @@ macro_rules! store_conformance_tests {
             a_token_works_until_its_sixtieth_minute_and_not_at_it,
             a_revoked_token_sets_nothing,
             disabling_a_user_ends_its_sessions,
+            a_revoked_session_stays_revoked_until_it_would_have_expired,
             a_second_factor_code_and_a_recovery_code_each_work_once,
         );
     };

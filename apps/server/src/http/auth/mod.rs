@@ -136,8 +136,9 @@ pub async fn login(
         }))
 }
 
-/// Sign out: the session cookie is removed. The bearer token itself stays valid until it expires;
-/// disabling the user or setting a new password ends every session at once.
+/// Sign out: this session ends at once, whether it was sent as a bearer token or as the cookie,
+/// and the cookie is removed. The user's other sessions go on (a new password or disabling the
+/// user ends them all).
 #[utoipa::path(
     tag = "access",
     security(("bearer" = [])),
@@ -159,7 +160,18 @@ pub async fn logout(state: web::Data<AppState>, req: HttpRequest, session: Signe
     entry.resource_type = Some("user".into());
     entry.resource_id = Some(session.user.id.to_string());
     entry.request_id = ctx.request_id.clone();
-    state.store.append(&entry).await?;
+    entry.metadata = Some(serde_json::json!({ "session_id": session.claims.session_id() }));
+    let claims = &session.claims;
+    state
+        .store
+        .revoke_session(
+            claims.session_id(),
+            session.user.id,
+            claims.expires_at(),
+            state.clock.now(),
+            &entry,
+        )
+        .await?;
     Ok(HttpResponse::NoContent()
         .cookie(session_cookie(
             String::new(),

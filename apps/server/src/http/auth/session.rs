@@ -58,6 +58,9 @@ async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<SignedIn, A
     if let Err(refusal) = session_guard(&user, claims.issued_at()) {
         return Err(refuse(state, req, Some(&user), refusal).await);
     }
+    if state.store.is_session_revoked(claims.session_id()).await? {
+        return Err(refuse(state, req, Some(&user), Refusal::SessionEnded).await);
+    }
     Ok(SignedIn { claims, user })
 }
 

@@ -163,3 +163,34 @@ pub async fn disabling_a_user_ends_its_sessions(h: &impl StoreHarness) {
             .unwrap()
     );
 }
+
+pub async fn a_revoked_session_stays_revoked_until_it_would_have_expired(h: &impl StoreHarness) {
+    let store = h.store();
+    let now = Utc::now();
+    let user = invited_user(&*store, now).await;
+    let (session, other) = (Uuid::new_v4(), Uuid::new_v4());
+    assert!(!store.is_session_revoked(session).await.unwrap());
+    let logout = || audit(AuditAction::LoggedOut, user.client_id);
+    store
+        .revoke_session(session, user.id, now + Duration::hours(8), now, &logout())
+        .await
+        .unwrap();
+    store
+        .revoke_session(session, user.id, now + Duration::hours(8), now, &logout())
+        .await
+        .unwrap();
+    assert!(
+        store.is_session_revoked(session).await.unwrap(),
+        "revoking twice is harmless"
+    );
+    assert!(!store.is_session_revoked(other).await.unwrap());
+
+    // A later revocation forgets those whose session has expired by then.
+    let later = now + Duration::hours(9);
+    store
+        .revoke_session(other, user.id, later + Duration::hours(8), later, &logout())
+        .await
+        .unwrap();
+    assert!(!store.is_session_revoked(session).await.unwrap());
+    assert!(store.is_session_revoked(other).await.unwrap());
+}
