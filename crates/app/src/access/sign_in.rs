@@ -75,7 +75,8 @@ pub async fn sign_in(
     ctx: &RequestContext,
 ) -> Result<SignedIn, SignInError> {
     let address = ctx.source_address.as_deref().unwrap_or("unknown");
-    let account = email.trim().to_lowercase();
+    // No email is longer than 254 characters; a longer one must not make a longer limiter key.
+    let account: String = email.trim().to_lowercase().chars().take(Email::MAX_LEN).collect();
     throttle(
         s.limiter,
         &format!("login:address:{address}"),
