@@ -98,3 +98,8 @@ mod tests {
         assert!(RequestId::parse(&"a".repeat(65)).is_none());
     }
 }
+uuid_id!(
+    /// One email, from the moment it is queued: the outbox file name, the provider's metadata and
+    /// the `message_logs` row all carry it.
+    MessageId
+);

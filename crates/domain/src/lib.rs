@@ -7,6 +7,7 @@ pub mod audit;
 pub mod client;
 pub mod email;
 pub mod ids;
+pub mod mail;
 pub mod plan;
 pub mod postcode;
 pub mod property;
@@ -16,11 +17,12 @@ pub mod user;
 pub use audit::{Actor, ActorRole, AuditAction, AuditEntry, ChainHash, ChainHashError, NewAuditEntry, Seal};
 pub use client::{Client, ClientType, Intake, NewClient, OnboardingStatus, PreferredContact, SubscriptionStatus};
 pub use email::{Email, EmailError};
-pub use ids::{ClientId, PropertyId, RequestId, UserId};
+pub use ids::{ClientId, MessageId, PropertyId, RequestId, UserId};
+pub use mail::{DueItem, EmailContent, MessageStatus, OutgoingEmail, RagCounts, TemplateAlias};
 pub use plan::{BillingPlan, PlanBoundError};
 pub use postcode::{PostcodeError, UkPostcode};
 pub use property::{Nation, NewProperty, Property};
-pub use text::{BoundedText, TextError};
+pub use text::{BoundedText, MultilineText, TextError};
 pub use user::{
     PasswordStatus, PasswordToken, PortalUser, Role, SecondFactor, StoredPasswordHash, TokenKind, UserStatus,
 };

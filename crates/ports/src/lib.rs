@@ -5,6 +5,7 @@ mod audit;
 mod clock;
 mod error;
 mod hasher;
+mod mail;
 mod rate_limit;
 mod store;
 mod users;
@@ -13,6 +14,10 @@ pub use audit::{AuditLog, ChainHead};
 pub use clock::Clock;
 pub use error::{BoxError, StoreError};
 pub use hasher::PasswordHasher;
+pub use mail::{
+    ClaimedEmail, Delivery, DeliveryEvent, Mailer, MessageFilter, MessagePage, MessageRecord, MessageRepository,
+    SendError,
+};
 pub use rate_limit::{RateDecision, RateLimitError, RateLimiter};
 pub use store::{ClientRepository, CreateClientError, HealthCheck, PropertyRepository, Store};
 pub use users::{

@@ -4,7 +4,10 @@
 use async_trait::async_trait;
 use domain::{Client, ClientId, Email, NewAuditEntry, Property};
 
-use crate::{AuditLog, PasswordTokenRepository, SecondFactorRepository, SessionRepository, StoreError, UserRepository};
+use crate::{
+    AuditLog, MessageRepository, PasswordTokenRepository, SecondFactorRepository, SessionRepository, StoreError,
+    UserRepository,
+};
 
 /// Why a client could not be created.
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +73,7 @@ pub trait Store:
     + PasswordTokenRepository
     + SecondFactorRepository
     + SessionRepository
+    + MessageRepository
     + AuditLog
     + HealthCheck
     + std::fmt::Debug
@@ -83,6 +87,7 @@ impl<T> Store for T where
         + PasswordTokenRepository
         + SecondFactorRepository
         + SessionRepository
+        + MessageRepository
         + AuditLog
         + HealthCheck
         + std::fmt::Debug

@@ -3,7 +3,10 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{Email, NewAuditEntry, PasswordToken, PortalUser, SecondFactor, StoredPasswordHash, UserId, UserStatus};
+use domain::{
+    Email, NewAuditEntry, OutgoingEmail, PasswordToken, PortalUser, SecondFactor, StoredPasswordHash, UserId,
+    UserStatus,
+};
 
 use crate::StoreError;
 
@@ -56,11 +59,16 @@ pub trait UserRepository: Send + Sync {
 #[async_trait]
 pub trait PasswordTokenRepository: Send + Sync {
     /// Stores a new token and revokes every earlier unused token of the same user and kind, with
-    /// the audit entry, atomically.
+    /// the email that carries the link and the audit entry, atomically.
     ///
     /// # Errors
-    /// [`StoreError`] when the store fails; nothing is written then.
-    async fn issue_password_token(&self, token: &PasswordToken, audit: &NewAuditEntry) -> Result<(), StoreError>;
+    /// [`StoreError`] when the store fails; nothing is written or queued then.
+    async fn issue_password_token(
+        &self,
+        token: &PasswordToken,
+        email: &OutgoingEmail,
+        audit: &NewAuditEntry,
+    ) -> Result<(), StoreError>;
 
     /// The token stored under this SHA-256 hash, whatever its state.
     ///
@@ -70,8 +78,8 @@ pub trait PasswordTokenRepository: Send + Sync {
 
     /// Uses the token to set its user's password, atomically: marks the token used, stores the
     /// hash, sets the password SET, activates an INVITED user, moves `sessions_valid_after` to
-    /// `now` (ending other sessions) and writes the audit entry. Of concurrent calls with one
-    /// token exactly one succeeds.
+    /// `now` (ending other sessions), queues the notice email and writes the audit entry. Of
+    /// concurrent calls with one token exactly one succeeds.
     ///
     /// # Errors
     /// MUST return [`UseTokenError::Invalid`] when the token is used, revoked or expired at
@@ -81,6 +89,7 @@ pub trait PasswordTokenRepository: Send + Sync {
         token_id: uuid::Uuid,
         password_hash: &StoredPasswordHash,
         now: DateTime<Utc>,
+        notice: &OutgoingEmail,
         audit: &NewAuditEntry,
     ) -> Result<(), UseTokenError>;
 }

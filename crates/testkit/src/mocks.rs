@@ -3,11 +3,12 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::{
-    AuditEntry, Client, ClientId, Email, NewAuditEntry, PasswordToken, PortalUser, Property, SecondFactor,
-    StoredPasswordHash, UserId, UserStatus,
+    AuditEntry, Client, ClientId, Email, MessageId, NewAuditEntry, OutgoingEmail, PasswordToken, PortalUser, Property,
+    SecondFactor, StoredPasswordHash, UserId, UserStatus,
 };
 use ports::{
-    AuditLog, ChainHead, ClientRepository, CreateClientError, CreateUserError, HealthCheck, PasswordTokenRepository,
+    AuditLog, ChainHead, ClaimedEmail, ClientRepository, CreateClientError, CreateUserError, Delivery, DeliveryEvent,
+    HealthCheck, MessageFilter, MessagePage, MessageRecord, MessageRepository, PasswordTokenRepository,
     PropertyRepository, RateDecision, RateLimitError, RateLimiter, SecondFactorRepository, SessionRepository,
     StoreError, UseTokenError, UserRepository,
 };
@@ -48,9 +49,21 @@ mockall::mock! {
 
     #[async_trait]
     impl PasswordTokenRepository for Store {
-        async fn issue_password_token(&self, token: &PasswordToken, audit: &NewAuditEntry) -> Result<(), StoreError>;
+        async fn issue_password_token(&self, token: &PasswordToken, email: &OutgoingEmail, audit: &NewAuditEntry) -> Result<(), StoreError>;
         async fn find_password_token(&self, token_hash: &[u8; 32]) -> Result<Option<PasswordToken>, StoreError>;
-        async fn set_password_with_token(&self, token_id: uuid::Uuid, password_hash: &StoredPasswordHash, now: DateTime<Utc>, audit: &NewAuditEntry) -> Result<(), UseTokenError>;
+        async fn set_password_with_token(&self, token_id: uuid::Uuid, password_hash: &StoredPasswordHash, now: DateTime<Utc>, notice: &OutgoingEmail, audit: &NewAuditEntry) -> Result<(), UseTokenError>;
+    }
+
+    #[async_trait]
+    impl MessageRepository for Store {
+        async fn queue_email(&self, email: &OutgoingEmail, audit: &NewAuditEntry) -> Result<(), StoreError>;
+        async fn claim_due_emails(&self, now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: u32) -> Result<Vec<ClaimedEmail>, StoreError>;
+        async fn record_sent(&self, id: MessageId, delivery: &Delivery, now: DateTime<Utc>) -> Result<bool, StoreError>;
+        async fn record_retry(&self, id: MessageId, error: &str, retry_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), StoreError>;
+        async fn record_failed(&self, id: MessageId, error: &str, now: DateTime<Utc>) -> Result<(), StoreError>;
+        async fn apply_delivery_event(&self, provider_id: &str, event: &DeliveryEvent, now: DateTime<Utc>) -> Result<bool, StoreError>;
+        async fn get_message(&self, id: MessageId) -> Result<Option<MessageRecord>, StoreError>;
+        async fn list_messages(&self, filter: &MessageFilter) -> Result<MessagePage, StoreError>;
     }
 
     #[async_trait]

@@ -3,6 +3,7 @@
 mod audit;
 mod clients;
 mod error;
+mod messages;
 mod migrations;
 mod second_factor;
 mod sessions;

@@ -2,14 +2,16 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{ClientId, Email, NewAuditEntry, PasswordToken, PortalUser, StoredPasswordHash, UserId, UserStatus};
+use domain::{
+    ClientId, Email, NewAuditEntry, OutgoingEmail, PasswordToken, PortalUser, StoredPasswordHash, UserId, UserStatus,
+};
 use ports::{CreateUserError, PasswordTokenRepository, StoreError, UseTokenError, UserRepository};
 use sqlx::Row;
 use sqlx::postgres::PgRow;
 use uuid::Uuid;
 
-use crate::error::{corrupt, is_unique_violation, store_error};
-use crate::{PgStore, audit};
+use crate::error::{col, corrupt, is_unique_violation, parsed, store_error};
+use crate::{PgStore, audit, messages};
 
 const USER_COLUMNS: &str =
     "id, email, role, client_id, status, password_status, password_hash, sessions_valid_after, created_at, updated_at";
@@ -93,7 +95,12 @@ impl UserRepository for PgStore {
 
 #[async_trait]
 impl PasswordTokenRepository for PgStore {
-    async fn issue_password_token(&self, token: &PasswordToken, audit_entry: &NewAuditEntry) -> Result<(), StoreError> {
+    async fn issue_password_token(
+        &self,
+        token: &PasswordToken,
+        email: &OutgoingEmail,
+        audit_entry: &NewAuditEntry,
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await.map_err(store_error)?;
         sqlx::query(
             "UPDATE password_tokens SET revoked_at = $1 \
@@ -120,6 +127,7 @@ impl PasswordTokenRepository for PgStore {
         .execute(&mut *tx)
         .await
         .map_err(store_error)?;
+        messages::queue(&mut tx, email).await?;
         audit::insert(&mut tx, audit_entry).await?;
         tx.commit().await.map_err(store_error)
     }
@@ -141,6 +149,7 @@ impl PasswordTokenRepository for PgStore {
         token_id: Uuid,
         password_hash: &StoredPasswordHash,
         now: DateTime<Utc>,
+        notice: &OutgoingEmail,
         audit_entry: &NewAuditEntry,
     ) -> Result<(), UseTokenError> {
         let mut tx = self.pool.begin().await.map_err(store_error)?;
@@ -168,24 +177,11 @@ impl PasswordTokenRepository for PgStore {
         .execute(&mut *tx)
         .await
         .map_err(store_error)?;
+        messages::queue(&mut tx, notice).await?;
         audit::insert(&mut tx, audit_entry).await?;
         tx.commit().await.map_err(store_error)?;
         Ok(())
     }
-}
-
-fn col<'r, T: sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>>(
-    row: &'r PgRow,
-    name: &str,
-) -> Result<T, StoreError> {
-    row.try_get(name).map_err(|e| corrupt(name, e))
-}
-
-fn parsed<T: std::str::FromStr>(row: &PgRow, name: &str) -> Result<T, StoreError>
-where
-    T::Err: std::fmt::Display,
-{
-    col::<String>(row, name)?.parse().map_err(|e| corrupt(name, e))
 }
 
 fn user_from_row(row: &PgRow) -> Result<PortalUser, StoreError> {

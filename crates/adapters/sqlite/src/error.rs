@@ -1,6 +1,8 @@
 //! Turning driver errors into the ports' errors.
 
 use ports::StoreError;
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
 
 /// Connection-level failures are `Unavailable` (retry later); everything else is `Unexpected`.
 pub(crate) fn store_error(error: sqlx::Error) -> StoreError {
@@ -19,4 +21,19 @@ pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
 /// A stored value that does not parse back into its domain type: the data is corrupt.
 pub(crate) fn corrupt(column: &str, error: impl std::fmt::Display) -> StoreError {
     StoreError::Unexpected(format!("column `{column}` holds an invalid value: {error}").into())
+}
+
+/// A column of a row, or `corrupt` naming it.
+pub(crate) fn col<'r, T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>>(
+    row: &'r SqliteRow,
+    name: &str,
+) -> Result<T, StoreError> {
+    row.try_get(name).map_err(|e| corrupt(name, e))
+}
+
+pub(crate) fn parsed<T: std::str::FromStr>(row: &SqliteRow, name: &str) -> Result<T, StoreError>
+where
+    T::Err: std::fmt::Display,
+{
+    col::<String>(row, name)?.parse().map_err(|e| corrupt(name, e))
 }

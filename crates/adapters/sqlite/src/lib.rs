@@ -7,6 +7,7 @@
 mod audit;
 mod clients;
 mod error;
+mod messages;
 mod migrations;
 mod second_factor;
 mod sessions;

@@ -16,6 +16,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "revoked sessions",
         include_str!("../migrations/0004_revoked_sessions.sql"),
     ),
+    (5, "message logs", include_str!("../migrations/0005_message_logs.sql")),
 ];
 
 fn migrator() -> Migrator {

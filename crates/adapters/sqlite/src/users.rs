@@ -2,14 +2,14 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{Email, NewAuditEntry, PasswordToken, PortalUser, StoredPasswordHash, UserId, UserStatus};
+use domain::{Email, NewAuditEntry, OutgoingEmail, PasswordToken, PortalUser, StoredPasswordHash, UserId, UserStatus};
 use ports::{CreateUserError, PasswordTokenRepository, StoreError, UseTokenError, UserRepository};
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 use uuid::Uuid;
 
-use crate::error::{corrupt, is_unique_violation, store_error};
-use crate::{SqliteStore, audit};
+use crate::error::{col, corrupt, is_unique_violation, parsed, store_error};
+use crate::{SqliteStore, audit, messages};
 
 const USER_COLUMNS: &str =
     "id, email, role, client_id, status, password_status, password_hash, sessions_valid_after, created_at, updated_at";
@@ -93,7 +93,12 @@ impl UserRepository for SqliteStore {
 
 #[async_trait]
 impl PasswordTokenRepository for SqliteStore {
-    async fn issue_password_token(&self, token: &PasswordToken, audit_entry: &NewAuditEntry) -> Result<(), StoreError> {
+    async fn issue_password_token(
+        &self,
+        token: &PasswordToken,
+        email: &OutgoingEmail,
+        audit_entry: &NewAuditEntry,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE password_tokens SET revoked_at = $1 \
@@ -120,6 +125,7 @@ impl PasswordTokenRepository for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(store_error)?;
+        messages::queue(&mut tx, email).await?;
         audit::insert(&mut tx, audit_entry).await?;
         tx.commit().await.map_err(store_error)
     }
@@ -141,6 +147,7 @@ impl PasswordTokenRepository for SqliteStore {
         token_id: Uuid,
         password_hash: &StoredPasswordHash,
         now: DateTime<Utc>,
+        notice: &OutgoingEmail,
         audit_entry: &NewAuditEntry,
     ) -> Result<(), UseTokenError> {
         let mut tx = self.begin_write().await?;
@@ -168,24 +175,11 @@ impl PasswordTokenRepository for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(store_error)?;
+        messages::queue(&mut tx, notice).await?;
         audit::insert(&mut tx, audit_entry).await?;
         tx.commit().await.map_err(store_error)?;
         Ok(())
     }
-}
-
-fn col<'r, T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>>(
-    row: &'r SqliteRow,
-    name: &str,
-) -> Result<T, StoreError> {
-    row.try_get(name).map_err(|e| corrupt(name, e))
-}
-
-fn parsed<T: std::str::FromStr>(row: &SqliteRow, name: &str) -> Result<T, StoreError>
-where
-    T::Err: std::fmt::Display,
-{
-    col::<String>(row, name)?.parse().map_err(|e| corrupt(name, e))
 }
 
 fn user_from_row(row: &SqliteRow) -> Result<PortalUser, StoreError> {

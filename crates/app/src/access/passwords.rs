@@ -1,7 +1,10 @@
 //! Password tokens and setting a password with one. Only a token's hash is stored or looked up;
 //! the plaintext leaves here once, for the email that carries the link.
 
-use domain::{Actor, ActorRole, AuditAction, NewAuditEntry, PortalUser, TokenKind, UserId};
+use chrono::{DateTime, Utc};
+use domain::{
+    Actor, ActorRole, AuditAction, EmailContent, MessageId, NewAuditEntry, OutgoingEmail, PortalUser, TokenKind, UserId,
+};
 use identity::{NewPassword, PasswordError, TokenHash, TokenPlaintext, issue_token};
 use ports::UseTokenError;
 use serde_json::json;
@@ -18,8 +21,9 @@ pub enum IssueTokenError {
     Failure(#[from] AccessFailure),
 }
 
-/// Issues a setup or reset token for the user, revoking earlier ones of the same kind; returns the
-/// plaintext for the link, valid for 60 minutes.
+/// Issues a setup or reset token for the user, revoking earlier ones of the same kind, and queues
+/// the email carrying its link in the same transaction. Returns the plaintext (valid for 60
+/// minutes) for callers that deliver the link another way, such as tests standing in for a user.
 ///
 /// # Errors
 /// [`IssueTokenError::UnknownUser`], or a store failure (nothing is issued then).
@@ -52,9 +56,25 @@ pub async fn issue_password_token(
     entry.resource_type = Some("user".into());
     entry.resource_id = Some(user.id.to_string());
     entry.request_id = ctx.request_id.clone();
-    entry.metadata = Some(json!({ "kind": kind, "expires_at": issued.expires_at }));
+    let recipient_name = recipient_name(s, &user).await?;
+    let link = issued.plaintext.expose();
+    let minutes = u32::try_from((issued.expires_at - now).num_minutes()).unwrap_or(60);
+    let content = match kind {
+        TokenKind::Setup => EmailContent::PasswordSetup {
+            recipient_name,
+            setup_url: s.links.set_password(link),
+            expires_in_minutes: minutes,
+        },
+        TokenKind::Reset => EmailContent::PasswordReset {
+            recipient_name,
+            reset_url: s.links.reset_password(link),
+            expires_in_minutes: minutes,
+        },
+    };
+    let email = outgoing(&user, content, now);
+    entry.metadata = Some(json!({ "kind": kind, "expires_at": issued.expires_at, "message_id": email.id }));
     s.store
-        .issue_password_token(&token, &entry)
+        .issue_password_token(&token, &email, &entry)
         .await
         .map_err(AccessFailure::from)?;
     Ok(issued.plaintext)
@@ -115,7 +135,20 @@ pub async fn set_password(
     entry.request_id = ctx.request_id.clone();
     entry.before = Some(json!({ "status": user.status, "password_status": user.password_status }));
     entry.metadata = Some(json!({ "token_kind": token.kind }));
-    match s.store.set_password_with_token(token.id, &stored, now, &entry).await {
+    let notice = outgoing(
+        &user,
+        EmailContent::PasswordChanged {
+            recipient_name: recipient_name(s, &user).await?,
+            changed_at: now,
+            forgot_password_url: s.links.forgot_password(),
+        },
+        now,
+    );
+    match s
+        .store
+        .set_password_with_token(token.id, &stored, now, &notice, &entry)
+        .await
+    {
         Ok(()) => {}
         Err(UseTokenError::Invalid) => return Err(SetPasswordError::InvalidToken),
         Err(UseTokenError::Store(e)) => return Err(AccessFailure::from(e).into()),
@@ -125,4 +158,25 @@ pub async fn set_password(
         .await
         .map_err(AccessFailure::from)?
         .ok_or(SetPasswordError::InvalidToken)
+}
+
+/// What an email calls the user: the client's name, or for an admin the address itself.
+async fn recipient_name(s: AccessServices<'_>, user: &PortalUser) -> Result<String, AccessFailure> {
+    let Some(client_id) = user.client_id else {
+        return Ok(user.email.as_str().to_owned());
+    };
+    Ok(s.store.get_client(client_id).await?.map_or_else(
+        || user.email.as_str().to_owned(),
+        |c| c.details.full_name.as_str().to_owned(),
+    ))
+}
+
+fn outgoing(user: &PortalUser, content: EmailContent, now: DateTime<Utc>) -> OutgoingEmail {
+    OutgoingEmail {
+        id: MessageId::from_uuid(Uuid::now_v7()),
+        client_id: user.client_id,
+        to: user.email.clone(),
+        content,
+        created_at: now,
+    }
 }

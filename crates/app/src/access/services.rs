@@ -4,6 +4,7 @@ use identity::{RandomSource, SessionSigner};
 use ports::{Clock, PasswordHasher, RateLimiter, Store, StoreError};
 
 use super::LoginLimits;
+use crate::mail::Links;
 
 /// The ports and keys every access use case takes.
 #[derive(Debug, Clone, Copy)]
@@ -14,6 +15,8 @@ pub struct AccessServices<'a> {
     pub hasher: &'a dyn PasswordHasher,
     pub sessions: &'a SessionSigner,
     pub rng: &'a dyn RandomSource,
+    /// Builds every link an email carries.
+    pub links: &'a Links,
     pub login_limits: LoginLimits,
 }
 

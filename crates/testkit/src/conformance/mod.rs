@@ -1,6 +1,7 @@
 //! Conformance suites: what every adapter of a port must do, written once. An adapter's tests
 //! invoke the macro with a harness factory, which yields one named test per check.
 
+pub mod messages;
 pub mod rate_limiter;
 pub mod store;
 pub mod users;
@@ -36,7 +37,26 @@ macro_rules! store_conformance_tests {
             disabling_a_user_ends_its_sessions,
             a_revoked_session_stays_revoked_until_it_would_have_expired,
             a_second_factor_code_and_a_recovery_code_each_work_once,
+            a_token_and_its_email_are_written_together_or_not_at_all,
         );
+        $crate::store_conformance_tests!(@messages $make;
+            a_queued_email_is_claimed_once_per_lease,
+            concurrent_claimers_never_share_an_email,
+            a_sent_email_is_final_and_forgets_its_model,
+            a_retried_email_waits_until_due_then_fails_for_good,
+            delivery_events_apply_once,
+            a_change_that_fails_queues_no_email,
+            messages_list_newest_first_filtered_and_paged,
+        );
+    };
+    (@messages $make:expr; $($check:ident),+ $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $check() {
+                let Some(harness) = $make.await else { return };
+                $crate::conformance::messages::$check(&harness).await;
+            }
+        )+
     };
     (@users $make:expr; $($check:ident),+ $(,)?) => {
         $(

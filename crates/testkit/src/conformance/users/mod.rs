@@ -4,10 +4,10 @@ mod tokens;
 
 pub use tokens::*;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use domain::{
-    Actor, AuditAction, ClientId, Email, NewAuditEntry, PasswordStatus, PasswordToken, PortalUser, Role,
-    StoredPasswordHash, TokenKind, UserId, UserStatus,
+    Actor, AuditAction, ClientId, Email, EmailContent, MessageId, NewAuditEntry, OutgoingEmail, PasswordStatus,
+    PasswordToken, PortalUser, Role, StoredPasswordHash, TokenKind, UserId, UserStatus,
 };
 use ports::{CreateUserError, Store};
 use uuid::Uuid;
@@ -62,6 +62,20 @@ fn token(user: &PortalUser, kind: TokenKind, issued: DateTime<Utc>) -> PasswordT
         expires_at: issued + Duration::minutes(60),
         used_at: None,
         revoked_at: None,
+    }
+}
+
+/// The email a token or password change queues with it.
+fn mail(user: &PortalUser) -> OutgoingEmail {
+    OutgoingEmail {
+        id: MessageId::from_uuid(Uuid::now_v7()),
+        client_id: user.client_id,
+        to: user.email.clone(),
+        content: EmailContent::PortalReady {
+            recipient_name: "Test Client".into(),
+            portal_url: "https://vault.example/portal".into(),
+        },
+        created_at: Utc::now().trunc_subsecs(6),
     }
 }
 

@@ -6,7 +6,7 @@ use chrono::{Duration, Utc};
 use domain::{AuditAction, PasswordStatus, PasswordToken, TokenKind, UserStatus};
 use ports::UseTokenError;
 
-use super::{at_micros, audit, hash, invited_user, token};
+use super::{at_micros, audit, hash, invited_user, mail, token};
 use crate::conformance::StoreHarness;
 
 pub async fn issuing_a_token_revokes_the_earlier_ones_of_its_kind(h: &impl StoreHarness) {
@@ -18,7 +18,11 @@ pub async fn issuing_a_token_revokes_the_earlier_ones_of_its_kind(h: &impl Store
     let second = token(&user, TokenKind::Setup, now + Duration::minutes(1));
     for t in [&first, &reset, &second] {
         store
-            .issue_password_token(t, &audit(AuditAction::PasswordTokenIssued, user.client_id))
+            .issue_password_token(
+                t,
+                &mail(&user),
+                &audit(AuditAction::PasswordTokenIssued, user.client_id),
+            )
             .await
             .unwrap();
     }
@@ -45,7 +49,11 @@ pub async fn a_token_sets_the_password_once_under_twenty_concurrent_uses(h: &imp
     let user = invited_user(&*store, now - Duration::days(1)).await;
     let t = token(&user, TokenKind::Setup, now);
     store
-        .issue_password_token(&t, &audit(AuditAction::PasswordTokenIssued, user.client_id))
+        .issue_password_token(
+            &t,
+            &mail(&user),
+            &audit(AuditAction::PasswordTokenIssued, user.client_id),
+        )
         .await
         .unwrap();
     let before = store
@@ -58,9 +66,10 @@ pub async fn a_token_sets_the_password_once_under_twenty_concurrent_uses(h: &imp
         .map(|_| {
             let store = Arc::clone(&store);
             let client = user.client_id;
+            let notice = mail(&user);
             tokio::spawn(async move {
                 store
-                    .set_password_with_token(t.id, &hash(), now, &audit(AuditAction::PasswordSet, client))
+                    .set_password_with_token(t.id, &hash(), now, &notice, &audit(AuditAction::PasswordSet, client))
                     .await
             })
         })
@@ -100,7 +109,11 @@ pub async fn a_token_works_until_its_sixtieth_minute_and_not_at_it(h: &impl Stor
     let user = invited_user(&*store, issued).await;
     let late = token(&user, TokenKind::Reset, issued);
     store
-        .issue_password_token(&late, &audit(AuditAction::PasswordTokenIssued, user.client_id))
+        .issue_password_token(
+            &late,
+            &mail(&user),
+            &audit(AuditAction::PasswordTokenIssued, user.client_id),
+        )
         .await
         .unwrap();
     let at_expiry = late.expires_at;
@@ -109,6 +122,7 @@ pub async fn a_token_works_until_its_sixtieth_minute_and_not_at_it(h: &impl Stor
             late.id,
             &hash(),
             at_expiry,
+            &mail(&user),
             &audit(AuditAction::PasswordSet, user.client_id),
         )
         .await;
@@ -123,7 +137,11 @@ pub async fn a_token_works_until_its_sixtieth_minute_and_not_at_it(h: &impl Stor
 
     let in_time = token(&user, TokenKind::Reset, issued);
     store
-        .issue_password_token(&in_time, &audit(AuditAction::PasswordTokenIssued, user.client_id))
+        .issue_password_token(
+            &in_time,
+            &mail(&user),
+            &audit(AuditAction::PasswordTokenIssued, user.client_id),
+        )
         .await
         .unwrap();
     let just_before = in_time.expires_at - Duration::seconds(1);
@@ -132,6 +150,7 @@ pub async fn a_token_works_until_its_sixtieth_minute_and_not_at_it(h: &impl Stor
             in_time.id,
             &hash(),
             just_before,
+            &mail(&user),
             &audit(AuditAction::PasswordSet, user.client_id),
         )
         .await
@@ -148,18 +167,29 @@ pub async fn a_revoked_token_sets_nothing(h: &impl StoreHarness) {
     let user = invited_user(&*store, now).await;
     let old = token(&user, TokenKind::Setup, now);
     store
-        .issue_password_token(&old, &audit(AuditAction::PasswordTokenIssued, user.client_id))
+        .issue_password_token(
+            &old,
+            &mail(&user),
+            &audit(AuditAction::PasswordTokenIssued, user.client_id),
+        )
         .await
         .unwrap();
     store
         .issue_password_token(
             &token(&user, TokenKind::Setup, now),
+            &mail(&user),
             &audit(AuditAction::PasswordTokenIssued, user.client_id),
         )
         .await
         .unwrap();
     let result = store
-        .set_password_with_token(old.id, &hash(), now, &audit(AuditAction::PasswordSet, user.client_id))
+        .set_password_with_token(
+            old.id,
+            &hash(),
+            now,
+            &mail(&user),
+            &audit(AuditAction::PasswordSet, user.client_id),
+        )
         .await;
     assert!(matches!(result, Err(UseTokenError::Invalid)));
 }
@@ -228,4 +258,39 @@ pub async fn a_second_factor_code_and_a_recovery_code_each_work_once(h: &impl St
         "old codes are gone"
     );
     assert!(store.use_recovery_code(user.id, &[3; 32], now).await.unwrap());
+}
+
+pub async fn a_token_and_its_email_are_written_together_or_not_at_all(h: &impl StoreHarness) {
+    let store = h.store();
+    let now = Utc::now();
+    let user = invited_user(&*store, now).await;
+    let t = token(&user, TokenKind::Setup, now);
+    let email = mail(&user);
+    let entry = audit(AuditAction::PasswordTokenIssued, user.client_id);
+    store.issue_password_token(&t, &email, &entry).await.unwrap();
+    let soon = now + Duration::minutes(1);
+    let claimed = store.claim_due_emails(soon, soon, 10).await.unwrap();
+    assert_eq!(claimed.iter().map(|c| &c.email).collect::<Vec<_>>(), vec![&email]);
+
+    // Reusing the audit entry's id makes the last write of the transaction fail.
+    let doomed = token(&user, TokenKind::Setup, now);
+    let doomed_email = mail(&user);
+    assert!(
+        store
+            .issue_password_token(&doomed, &doomed_email, &entry)
+            .await
+            .is_err()
+    );
+    assert!(store.find_password_token(&doomed.token_hash).await.unwrap().is_none());
+    assert!(store.get_message(doomed_email.id).await.unwrap().is_none());
+    assert!(
+        store
+            .find_password_token(&t.token_hash)
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked_at
+            .is_none(),
+        "the revocation rolled back too"
+    );
 }

@@ -1,0 +1,127 @@
+//! Getting back in: a user who forgot the password, and an operator resending a setup link.
+
+use std::time::Duration;
+
+use domain::{ClientId, Email, PasswordStatus, PortalUser, TokenKind, UserStatus};
+use ports::RateDecision;
+
+use super::{AccessFailure, AccessServices, IssueTokenError, issue_password_token};
+use crate::RequestContext;
+
+/// Links emailed to one user within an hour, by either route: more is someone else's doing.
+pub const LINKS_PER_HOUR: u32 = 3;
+/// Forgot-password requests from one network address within an hour, whatever the emails.
+pub const FORGOT_REQUESTS_PER_ADDRESS_PER_HOUR: u32 = 30;
+const HOUR: Duration = Duration::from_secs(3600);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ForgotPasswordError {
+    /// Too many requests from this address, known emails or not: the same for everyone.
+    #[error("too many requests from this address")]
+    Throttled { retry_after: Duration },
+    #[error(transparent)]
+    Failure(#[from] AccessFailure),
+}
+
+/// Emails a reset link (a setup link to a user who never set a password) to the user with this
+/// address. Whether or not such a user exists, the caller sees the same `Ok(())`: nothing is
+/// sent for an unknown or disabled address, nor beyond [`LINKS_PER_HOUR`] for one user.
+///
+/// # Errors
+/// [`ForgotPasswordError::Throttled`] beyond [`FORGOT_REQUESTS_PER_ADDRESS_PER_HOUR`] from one
+/// address (decided before the email is looked at); a store failure.
+pub async fn forgot_password(
+    s: AccessServices<'_>,
+    email: &Email,
+    ctx: &RequestContext,
+) -> Result<(), ForgotPasswordError> {
+    if let Some(address) = &ctx.source_address {
+        let key = format!("forgot-password-address:{address}");
+        match s.limiter.check(&key, FORGOT_REQUESTS_PER_ADDRESS_PER_HOUR, HOUR).await {
+            Ok(RateDecision::Limited { retry_after }) => return Err(ForgotPasswordError::Throttled { retry_after }),
+            Ok(RateDecision::Allowed { .. }) => {}
+            Err(error) => tracing::error!(error = ?error, "forgot-password rate limiter failed; allowing the request"),
+        }
+    }
+    let Some(user) = s.store.find_user_by_email(email).await.map_err(AccessFailure::from)? else {
+        return Ok(());
+    };
+    if user.status == UserStatus::Disabled {
+        return Ok(());
+    }
+    if let RateDecision::Limited { .. } = links_allowed(s, &user, "forgot-password").await {
+        tracing::info!(user_id = %user.id, "reset link not sent: hourly limit reached");
+        return Ok(());
+    }
+    let kind = match user.password_status {
+        PasswordStatus::NotSet => TokenKind::Setup,
+        PasswordStatus::Set => TokenKind::Reset,
+    };
+    match issue_password_token(s, user.id, kind, ctx).await {
+        Ok(_) | Err(IssueTokenError::UnknownUser) => Ok(()),
+        Err(IssueTokenError::Failure(failure)) => Err(failure.into()),
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ResendError {
+    #[error("no such client")]
+    UnknownClient,
+    #[error("the client has no portal user yet: it is not provisioned")]
+    NotProvisioned,
+    #[error("the client's user has already set a password")]
+    PasswordAlreadySet,
+    #[error("{LINKS_PER_HOUR} links were sent in the last hour")]
+    RateLimited { retry_after: Duration },
+    #[error(transparent)]
+    Failure(#[from] AccessFailure),
+}
+
+/// Emails the client's portal user a fresh setup link, revoking earlier ones; at most
+/// [`LINKS_PER_HOUR`] per user per hour, counted across every server instance sharing the limiter.
+///
+/// # Errors
+/// [`ResendError`] saying why nothing was sent.
+pub async fn resend_password_setup(
+    s: AccessServices<'_>,
+    client_id: ClientId,
+    ctx: &RequestContext,
+) -> Result<(), ResendError> {
+    let client = s
+        .store
+        .get_client(client_id)
+        .await
+        .map_err(AccessFailure::from)?
+        .ok_or(ResendError::UnknownClient)?;
+    let user = s
+        .store
+        .find_user_by_email(&client.details.email)
+        .await
+        .map_err(AccessFailure::from)?
+        .filter(|u| u.client_id == Some(client_id))
+        .ok_or(ResendError::NotProvisioned)?;
+    if user.password_status == PasswordStatus::Set {
+        return Err(ResendError::PasswordAlreadySet);
+    }
+    if let RateDecision::Limited { retry_after } = links_allowed(s, &user, "resend-setup").await {
+        return Err(ResendError::RateLimited { retry_after });
+    }
+    match issue_password_token(s, user.id, TokenKind::Setup, ctx).await {
+        Ok(_) => Ok(()),
+        Err(IssueTokenError::UnknownUser) => Err(ResendError::NotProvisioned),
+        Err(IssueTokenError::Failure(failure)) => Err(failure.into()),
+    }
+}
+
+/// Counts one link for the user under `route`. A failing limiter lets the link go: an extra
+/// email is a smaller harm than a user locked out of their account.
+async fn links_allowed(s: AccessServices<'_>, user: &PortalUser, route: &str) -> RateDecision {
+    let key = format!("{route}:{}", user.id);
+    match s.limiter.check(&key, LINKS_PER_HOUR, HOUR).await {
+        Ok(decision) => decision,
+        Err(error) => {
+            tracing::error!(error = ?error, "password-link rate limiter failed; allowing the link");
+            RateDecision::Allowed { remaining: 0 }
+        }
+    }
+}
