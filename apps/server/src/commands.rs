@@ -174,6 +174,7 @@ struct AccessTools {
     store: std::sync::Arc<dyn ports::Store>,
     limiter: std::sync::Arc<dyn ports::RateLimiter>,
     sessions: identity::SessionSigner,
+    links: app::mail::Links,
 }
 
 impl AccessTools {
@@ -185,6 +186,7 @@ impl AccessTools {
             store,
             limiter,
             sessions,
+            links: settings.links(),
         })
     }
 
@@ -197,6 +199,7 @@ impl AccessTools {
             sessions: &self.sessions,
             rng: &crate::security::OsRandom,
             login_limits: settings.login_limits,
+            links: &self.links,
         }
     }
 }

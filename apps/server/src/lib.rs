@@ -6,6 +6,7 @@ pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod http;
+pub mod mail_worker;
 pub mod rate_limit;
 pub mod sealer;
 pub mod security;

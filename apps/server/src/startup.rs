@@ -8,16 +8,20 @@ use std::time::Duration;
 use actix_web::dev::Server;
 use actix_web::{HttpServer, web};
 use adapter_postgres::PgStore;
+use adapter_postmark::{PostmarkMailer, PostmarkSettings};
 use adapter_redis::RedisRateLimiter;
+use adapter_smtp::outbox::OutboxMailer;
+use adapter_smtp::smtp::SmtpMailer;
 use adapter_sqlite::SqliteStore;
 use anyhow::Context;
 use app::onboarding::IntakeLimits;
-use ports::{RateLimiter, Store};
+use ports::{Mailer, RateLimiter, Store};
 use secrecy::ExposeSecret;
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
 
 use crate::clock::SystemClock;
-use crate::config::Settings;
+use crate::config::{MailSettings, MailTransport, Settings};
+use crate::mail_worker::MailWorker;
 use crate::rate_limit::InMemoryRateLimiter;
 use crate::security::{Argon2Hasher, OsRandom};
 use crate::state::AppState;
@@ -88,6 +92,36 @@ pub fn session_signer(settings: &Settings) -> anyhow::Result<SessionSigner> {
     SessionSigner::new(&secret, SESSION_ISSUER, SESSION_AUDIENCE, ttl).context("JWT_SECRET: must be at least 32 bytes")
 }
 
+/// The mailer the settings name: Postmark, SMTP, or the outbox under the data directory.
+///
+/// # Errors
+/// When the Postmark or SMTP settings are malformed.
+pub fn open_mailer(settings: &Settings) -> anyhow::Result<Arc<dyn Mailer>> {
+    Ok(match &settings.mail.transport {
+        MailTransport::Postmark {
+            server_token,
+            from,
+            api_base,
+            message_stream,
+        } => {
+            let mut postmark = PostmarkSettings::new(server_token.clone(), from.clone());
+            postmark.api_base.clone_from(api_base);
+            postmark.message_stream.clone_from(message_stream);
+            Arc::new(
+                PostmarkMailer::new(postmark).context("POSTMARK_SERVER_TOKEN / POSTMARK_FROM / POSTMARK_API_BASE")?,
+            )
+        }
+        MailTransport::Smtp { url, from } => {
+            Arc::new(SmtpMailer::from_url(url.expose_secret(), from).context("SMTP_URL / SMTP_FROM")?)
+        }
+        MailTransport::Outbox => {
+            let dir = MailSettings::outbox_dir(&settings.data_dir);
+            tracing::info!(dir = %dir.display(), "no mail provider configured: emails are written to the outbox");
+            Arc::new(OutboxMailer::new(dir))
+        }
+    })
+}
+
 /// Who signs session tokens, and for whom; checked on every token.
 const SESSION_ISSUER: &str = "compliance-vault";
 const SESSION_AUDIENCE: &str = "compliance-vault-portal";
@@ -98,6 +132,7 @@ pub struct Application {
     server: Server,
     store: Arc<dyn Store>,
     seal_interval: Duration,
+    mail_worker: MailWorker,
 }
 
 impl std::fmt::Debug for Application {
@@ -119,9 +154,22 @@ impl Application {
         let listener =
             TcpListener::bind(settings.bind_addr).with_context(|| format!("binding {}", settings.bind_addr))?;
         let port = listener.local_addr()?.port();
+        let mailer = open_mailer(settings)?;
+        let clock: Arc<dyn ports::Clock> = Arc::new(SystemClock);
+        let rng: Arc<dyn identity::RandomSource> = Arc::new(OsRandom);
+        let mail_wakeup = Arc::new(Notify::new());
+        let mail_worker = MailWorker {
+            store: Arc::clone(&store),
+            mailer: Arc::clone(&mailer),
+            clock: Arc::clone(&clock),
+            rng: Arc::clone(&rng),
+            policy: settings.mail.policy,
+            poll_interval: settings.mail.poll_interval,
+            wakeup: Arc::clone(&mail_wakeup),
+        };
         let state = AppState {
             store: Arc::clone(&store),
-            clock: Arc::new(SystemClock),
+            clock,
             rate_limiter: open_rate_limiter(settings).await?,
             intake_limits: IntakeLimits {
                 per_address: settings.intake_limit_per_minute,
@@ -130,10 +178,14 @@ impl Application {
             backend,
             hasher: Arc::new(Argon2Hasher),
             sessions: Arc::new(session_signer(settings)?),
-            rng: Arc::new(OsRandom),
+            rng,
             secure_cookies: settings.secure_cookies(),
             admin_second_factor_required: settings.admin_second_factor_required(),
             login_limits: settings.login_limits,
+            links: Arc::new(settings.links()),
+            mail_wakeup,
+            mailer: mailer.name(),
+            postmark_webhook: settings.mail.webhook_credentials.clone().map(Arc::new),
         };
         let openapi =
             web::Data::new(serde_json::to_value(http::openapi()).context("serialising the OpenAPI document")?);
@@ -147,6 +199,7 @@ impl Application {
             server,
             store,
             seal_interval: settings.audit_seal_interval,
+            mail_worker,
         })
     }
 
@@ -160,11 +213,17 @@ impl Application {
     /// When the server fails.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
-        let sealer = tokio::spawn(sealer::run(Arc::clone(&self.store), self.seal_interval, stop_rx));
+        let sealer = tokio::spawn(sealer::run(
+            Arc::clone(&self.store),
+            self.seal_interval,
+            stop_rx.clone(),
+        ));
+        let mail = tokio::spawn(self.mail_worker.run(stop_rx));
         let served = self.server.await;
         tracing::info!("server stopped; sealing the audit chain");
         stop_tx.send(true).ok();
         sealer.await.ok();
+        mail.await.ok();
         served.context("running the HTTP server")
     }
 }

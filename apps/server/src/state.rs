@@ -5,10 +5,13 @@ use std::sync::Arc;
 use actix_web::{HttpMessage, HttpRequest};
 use app::RequestContext;
 use app::access::AccessServices;
+use app::mail::Links;
 use app::onboarding::IntakeLimits;
 use domain::{Actor, RequestId};
 use identity::{RandomSource, SessionSigner};
 use ports::{Clock, PasswordHasher, RateLimiter, Store};
+use secrecy::SecretString;
+use tokio::sync::Notify;
 
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -24,6 +27,14 @@ pub struct AppState {
     pub secure_cookies: bool,
     pub admin_second_factor_required: bool,
     pub login_limits: app::access::LoginLimits,
+    /// Builds every emailed link from the configured public address.
+    pub links: Arc<Links>,
+    /// Wakes the delivery worker after a request queues email.
+    pub mail_wakeup: Arc<Notify>,
+    /// `postmark`, `smtp` or `outbox`, for the health report.
+    pub mailer: &'static str,
+    /// What Postmark's webhook must present; `None` turns the webhook off (503).
+    pub postmark_webhook: Option<Arc<(String, SecretString)>>,
 }
 
 impl AppState {
@@ -37,7 +48,14 @@ impl AppState {
             sessions: &self.sessions,
             rng: &*self.rng,
             login_limits: self.login_limits,
+            links: &self.links,
         }
+    }
+
+    /// Tells the delivery worker that email was queued, so it goes out now rather than at the
+    /// next poll.
+    pub fn email_queued(&self) {
+        self.mail_wakeup.notify_one();
     }
 
     /// The use-case context of an anonymous request.

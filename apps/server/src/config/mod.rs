@@ -8,6 +8,10 @@ use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 
+mod mail;
+
+pub use mail::{MailSettings, MailTransport};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
     Development,
@@ -42,7 +46,9 @@ pub struct Settings {
     /// How long a session lasts.
     pub session_ttl: Duration,
     pub cors_allowed_origins: Vec<String>,
+    /// The portal's public address; every emailed link starts with it (never with a Host header).
     pub public_base_url: Option<String>,
+    pub mail: MailSettings,
     pub intake_limit_per_minute: u32,
     pub login_limits: app::access::LoginLimits,
     /// Shared rate limits when set; in memory (one instance only) when not.
@@ -123,6 +129,7 @@ impl Settings {
                 })
                 .unwrap_or_default(),
             public_base_url: var("PUBLIC_BASE_URL").or_else(|| var("FRONTEND_URL")),
+            mail: MailSettings::from_lookup(&var, &number)?,
             intake_limit_per_minute: number("INTAKE_RATE_LIMIT_PER_MINUTE", 10)?,
             login_limits: app::access::LoginLimits {
                 per_account: number("LOGIN_ATTEMPTS_PER_ACCOUNT", 10)?,
@@ -148,6 +155,12 @@ impl Settings {
             .map_or(0, |s| s.expose_secret().chars().count());
         if secret_len < 32 {
             return Err(invalid("JWT_SECRET", "must be at least 32 characters in production"));
+        }
+        if self.public_base_url.is_none() {
+            return Err(invalid(
+                "PUBLIC_BASE_URL",
+                "must be set (or FRONTEND_URL) in production: emailed links are built from it",
+            ));
         }
         if self.cors_allowed_origins.iter().any(|o| o == "*") {
             return Err(invalid(
@@ -176,6 +189,14 @@ impl Settings {
         self.environment == Environment::Production
     }
 
+    /// Where emailed links point: the configured public address, or in development this server.
+    pub fn links(&self) -> app::mail::Links {
+        match &self.public_base_url {
+            Some(base) => app::mail::Links::new(base),
+            None => app::mail::Links::new(&format!("http://{}", self.bind_addr)),
+        }
+    }
+
     pub fn uses_sqlite(&self) -> bool {
         self.database_url().starts_with("sqlite:")
     }
@@ -194,6 +215,7 @@ impl fmt::Debug for Settings {
             .field("session_ttl", &self.session_ttl)
             .field("cors_allowed_origins", &self.cors_allowed_origins)
             .field("public_base_url", &self.public_base_url)
+            .field("mail", &self.mail)
             .field("intake_limit_per_minute", &self.intake_limit_per_minute)
             .field("login_limits", &self.login_limits)
             .field(
@@ -257,12 +279,54 @@ mod tests {
         let err = settings(&[
             ("ENVIRONMENT", "production"),
             ("JWT_SECRET", &secret),
+            ("PUBLIC_BASE_URL", "https://vault.example"),
             ("CORS_ALLOWED_ORIGINS", "*"),
         ])
         .unwrap_err();
         assert_eq!(err.name, "CORS_ALLOWED_ORIGINS");
-        let ok = settings(&[("ENVIRONMENT", "production"), ("JWT_SECRET", &secret)]).unwrap();
+        let ok = settings(&[
+            ("ENVIRONMENT", "production"),
+            ("JWT_SECRET", &secret),
+            ("PUBLIC_BASE_URL", "https://vault.example"),
+        ])
+        .unwrap();
         assert_eq!(ok.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn production_needs_the_public_address_that_links_are_built_from() {
+        let secret = "x".repeat(32);
+        let err = settings(&[("ENVIRONMENT", "production"), ("JWT_SECRET", &secret)]).unwrap_err();
+        assert_eq!(err.name, "PUBLIC_BASE_URL");
+        let ok = settings(&[
+            ("ENVIRONMENT", "production"),
+            ("JWT_SECRET", &secret),
+            ("FRONTEND_URL", "https://portal.example/"),
+        ])
+        .unwrap();
+        assert_eq!(ok.links().portal(), "https://portal.example/portal");
+        assert_eq!(settings(&[]).unwrap().links().portal(), "http://127.0.0.1:8080/portal");
+    }
+
+    #[test]
+    fn the_mailer_is_postmark_then_smtp_then_the_outbox() {
+        assert_eq!(settings(&[]).unwrap().mail.transport_name(), "outbox");
+        let smtp = settings(&[("SMTP_URL", "smtp://user:smtp-pass@mail:25")]).unwrap();
+        assert_eq!(smtp.mail.transport_name(), "smtp");
+        let both = [
+            ("SMTP_URL", "smtp://mail:25"),
+            ("POSTMARK_SERVER_TOKEN", "pm-token-value"),
+        ];
+        assert_eq!(settings(&both).unwrap_err().name, "POSTMARK_FROM");
+        let postmark = settings(&[both[0], both[1], ("POSTMARK_FROM", "vault@example.com")]).unwrap();
+        assert_eq!(postmark.mail.transport_name(), "postmark");
+        let printed = format!("{postmark:?} {smtp:?}");
+        assert!(
+            !printed.contains("pm-token-value") && !printed.contains("smtp-pass"),
+            "{printed}"
+        );
+        let half = settings(&[("POSTMARK_WEBHOOK_USERNAME", "pm")]).unwrap_err();
+        assert_eq!(half.name, "POSTMARK_WEBHOOK_PASSWORD");
     }
 
     #[test]

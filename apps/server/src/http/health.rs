@@ -17,6 +17,16 @@ pub struct Health {
     pub database: DatabaseHealth,
     /// Audit entries written but not yet linked into the chain; null when unknown.
     pub audit_unsealed: Option<u64>,
+    pub email: EmailHealth,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EmailHealth {
+    /// `postmark`, `smtp` or `outbox`.
+    pub mailer: &'static str,
+    /// Emails waiting to be sent (a number that keeps growing means delivery is failing);
+    /// null when unknown.
+    pub queued: Option<u64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -48,6 +58,15 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
     } else {
         None
     };
+    let queued = if reachable {
+        let waiting = ports::MessageFilter {
+            status: Some(domain::MessageStatus::Queued),
+            ..ports::MessageFilter::default()
+        };
+        state.store.list_messages(&waiting).await.ok().map(|page| page.total)
+    } else {
+        None
+    };
     let body = Health {
         status: if reachable { "ok" } else { "degraded" },
         version: env!("CARGO_PKG_VERSION"),
@@ -56,6 +75,10 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
             backend: state.backend,
         },
         audit_unsealed,
+        email: EmailHealth {
+            mailer: state.mailer,
+            queued,
+        },
     };
     if reachable {
         HttpResponse::Ok().json(body)
@@ -89,6 +112,10 @@ mod tests {
             secure_cookies: false,
             admin_second_factor_required: false,
             login_limits: app::access::LoginLimits::default(),
+            links: Arc::new(app::mail::Links::new("https://vault.example")),
+            mail_wakeup: Arc::default(),
+            mailer: "outbox",
+            postmark_webhook: None,
         }
     }
 
@@ -99,6 +126,7 @@ mod tests {
             .expect_ping()
             .returning(|| Err(StoreError::Unavailable("connection refused".into())));
         store.expect_unsealed_count().never();
+        store.expect_list_messages().never();
         let app = test::init_service(App::new().app_data(web::Data::new(state(store))).service(health)).await;
 
         let response = test::call_service(&app, test::TestRequest::get().uri("/api/health").to_request()).await;

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod health;
 pub mod intake;
+pub mod messages;
 pub mod problem;
 pub mod request_id;
 
@@ -29,6 +30,7 @@ use crate::state::AppState;
         (name = "onboarding", description = "Intake, payment and provisioning"),
         (name = "access", description = "Signing in and out, passwords, the current user"),
         (name = "admin", description = "Operators' actions; every one audited"),
+        (name = "webhooks", description = "Reports from outside services, authenticated by them"),
         (name = "operations", description = "Health and the API description"),
     )
 )]
@@ -69,7 +71,12 @@ fn routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(auth::set_password)
         .service(auth::me)
         .service(auth::disable_user)
-        .service(auth::enable_user);
+        .service(auth::enable_user)
+        .service(auth::recovery::forgot_password)
+        .service(auth::recovery::resend_password_setup)
+        .service(messages::list_messages)
+        .service(messages::email_client)
+        .service(messages::postmark_webhook);
 }
 
 /// The served document: `GET /api/openapi.json`.

@@ -58,6 +58,15 @@ pub enum ApiError {
     MethodNotAllowed { allow: String },
     #[error("{0}")]
     Conflict(&'static str),
+    /// The resource is in a state that does not allow this, with a code naming the state.
+    #[error("{detail}")]
+    StateConflict { code: &'static str, detail: &'static str },
+    /// Credentials for a webhook are missing or wrong; the caller is a machine.
+    #[error("the webhook credentials are missing or wrong")]
+    WebhookUnauthorized,
+    /// A capability whose settings are not configured on this server.
+    #[error("{0}")]
+    NotConfigured(&'static str),
     #[error("{}", refusal_detail(*.0))]
     Refused(app::access::Refusal),
     #[error("the email or password is wrong")]
@@ -86,6 +95,9 @@ impl ApiError {
             Self::NotFound(_) => "not_found",
             Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::Conflict(_) => "conflict",
+            Self::StateConflict { code, .. } => code,
+            Self::WebhookUnauthorized => "unauthorized",
+            Self::NotConfigured(_) => "not_configured",
             Self::TooManyRequests { .. } => "rate_limited",
             Self::Refused(refusal) => refusal.reason(),
             Self::InvalidCredentials => "invalid_credentials",
@@ -116,7 +128,9 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::StateConflict { .. } => StatusCode::CONFLICT,
+            Self::WebhookUnauthorized => StatusCode::UNAUTHORIZED,
+            Self::NotConfigured(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Refused(refusal) => StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::FORBIDDEN),
             Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
@@ -157,6 +171,12 @@ impl ResponseError for ApiError {
         match self {
             Self::TooManyRequests { retry_after_secs } => {
                 response.insert_header((header::RETRY_AFTER, HeaderValue::from(*retry_after_secs)));
+            }
+            Self::WebhookUnauthorized => {
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Basic realm=\"webhook\""),
+                ));
             }
             Self::MethodNotAllowed { allow } => {
                 if let Ok(value) = HeaderValue::from_str(allow) {

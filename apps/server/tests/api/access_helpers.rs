@@ -10,7 +10,7 @@ use domain::{ClientId, PortalUser, TokenKind};
 use identity::{SessionSigner, SessionSubject};
 use serde_json::{Value, json};
 
-use crate::helpers::{TEST_JWT_SECRET, TestApp, valid_intake};
+use crate::helpers::{PUBLIC_BASE_URL, TEST_JWT_SECRET, TestApp, valid_intake};
 
 pub const PASSWORD: &str = "amber kite over the lettings ledger";
 
@@ -28,6 +28,7 @@ pub fn signer(audience: &str) -> SessionSigner {
 pub async fn with_services<T>(store: &dyn ports::Store, f: impl AsyncFnOnce(AccessServices<'_>) -> T) -> T {
     let limiter = InMemoryRateLimiter::default();
     let sessions = signer("compliance-vault-portal");
+    let links = app::mail::Links::new(PUBLIC_BASE_URL);
     let services = AccessServices {
         store,
         clock: &SystemClock,
@@ -36,6 +37,7 @@ pub async fn with_services<T>(store: &dyn ports::Store, f: impl AsyncFnOnce(Acce
         sessions: &sessions,
         rng: &OsRandom,
         login_limits: app::access::LoginLimits::default(),
+        links: &links,
     };
     f(services).await
 }

@@ -13,6 +13,9 @@ use serde_json::{Value, json};
 /// who guessed it could.
 pub const TEST_JWT_SECRET: &str = "test-only-jwt-secret-of-at-least-32-bytes";
 
+/// Where test servers say the portal lives: every emailed link must start with it.
+pub const PUBLIC_BASE_URL: &str = "https://vault.example";
+
 #[derive(Debug, Clone, Copy)]
 pub enum Backend {
     Sqlite,
@@ -69,6 +72,8 @@ pub async fn spawn_app(backend: Backend, extra: &[(&str, &str)]) -> Option<TestA
         // Tests submit many intakes from 127.0.0.1; the limit has a test of its own.
         ("INTAKE_RATE_LIMIT_PER_MINUTE".into(), "10000".into()),
         ("JWT_SECRET".into(), TEST_JWT_SECRET.into()),
+        ("PUBLIC_BASE_URL".into(), PUBLIC_BASE_URL.into()),
+        ("MAIL_POLL_INTERVAL_MS".into(), "50".into()),
     ]);
     if let Backend::Postgres = backend {
         vars.insert(
@@ -134,6 +139,32 @@ impl TestApp {
     pub async fn intake_status(&self, id: &str) -> reqwest::Response {
         self.http
             .get(format!("{}/api/intake/{id}/status", self.address))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Every email in the server's outbox, oldest first, as written.
+    pub fn outbox(&self) -> Vec<Value> {
+        let dir = self.settings.data_dir.join("outbox");
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return Vec::new();
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        paths.sort();
+        paths
+            .iter()
+            .map(|p| serde_json::from_slice(&std::fs::read(p).expect("readable outbox file")).expect("JSON email"))
+            .collect()
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.http
+            .post(format!("{}{path}", self.address))
+            .json(body)
             .send()
             .await
             .expect("request sent")

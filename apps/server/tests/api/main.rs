@@ -10,6 +10,8 @@ mod guards;
 mod helpers;
 mod intake;
 mod limits;
+mod messages;
 mod operations;
+mod recovery;
 mod secrets;
 mod validation;

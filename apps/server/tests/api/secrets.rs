@@ -145,6 +145,15 @@ async fn no_password_token_or_hash_reaches_a_log_line_or_the_audit_log() {
         403
     );
 
+    let forgot = http
+        .post(format!("{base}/api/auth/forgot-password"))
+        .json(&json!({ "email": "admin@example.com" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forgot.status(), 202);
+    let reset_token = emailed_reset_token(&dir.join("outbox"));
+
     Command::new("kill")
         .args(["-TERM", &server.id().to_string()])
         .status()
@@ -175,6 +184,7 @@ async fn no_password_token_or_hash_reaches_a_log_line_or_the_audit_log() {
         ("the client's password", CLIENT_PASSWORD),
         ("a wrong password", WRONG_PASSWORD),
         ("the setup token", setup_token.expose()),
+        ("the emailed reset token", reset_token.as_str()),
         ("the client's session", client_token),
         ("the admin's session", admin_token),
         ("the JWT secret", TEST_JWT_SECRET),
@@ -188,6 +198,23 @@ async fn no_password_token_or_hash_reaches_a_log_line_or_the_audit_log() {
         );
     }
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Waits for the reset email in the outbox and returns the token at the end of its link.
+fn emailed_reset_token(outbox: &std::path::Path) -> String {
+    let started = Instant::now();
+    loop {
+        for entry in std::fs::read_dir(outbox).into_iter().flatten().flatten() {
+            let Ok(email) = serde_json::from_slice::<Value>(&std::fs::read(entry.path()).unwrap_or_default()) else {
+                continue;
+            };
+            if let Some(link) = email["model"]["reset_url"].as_str() {
+                return link.split_once("token=").unwrap().1.to_owned();
+            }
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "no reset email arrived");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// Reads the server's JSON log until it says where it listens.

@@ -1,5 +1,6 @@
 //! `/api/auth/*` (sign in and out, set a password, who am I) and the admin's switches for users.
 
+pub mod recovery;
 pub mod session;
 
 use actix_web::cookie::{Cookie, SameSite, time};
@@ -71,7 +72,7 @@ impl From<AccessFailure> for ApiError {
     }
 }
 
-fn actor_context(state: &AppState, req: &HttpRequest, session: &SignedIn) -> RequestContext {
+pub(crate) fn actor_context(state: &AppState, req: &HttpRequest, session: &SignedIn) -> RequestContext {
     let mut ctx = state.request_context(req);
     ctx.actor = Actor {
         role: ActorRole::from(session.user.role),

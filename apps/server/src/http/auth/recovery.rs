@@ -1,0 +1,124 @@
+//! Getting back in: `POST /api/auth/forgot-password` for users, and the operators' resend of a
+//! client's setup link. Both email a link built from the configured public address.
+
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use app::access::{ForgotPasswordError, ResendError};
+use domain::{ClientId, Email};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::actor_context;
+use super::session::AdminSession;
+use crate::http::problem::{ApiError, FieldError, Problem};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ForgotPasswordRequest {
+    #[schema(example = "landlord@example.com")]
+    email: String,
+}
+
+/// The one answer to every well-formed forgot-password request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Accepted {
+    #[schema(example = "accepted")]
+    status: &'static str,
+    detail: &'static str,
+}
+
+const FORGOT_ACCEPTED: Accepted = Accepted {
+    status: "accepted",
+    detail: "If an account uses this address, an email with a link to set a new password is on its way.",
+};
+
+/// Ask for a password reset link. The answer is the same whether or not an account uses the
+/// address, and nothing is sent when none does. Links last 60 minutes; at most 3 are sent to one
+/// account in an hour.
+#[utoipa::path(
+    tag = "access",
+    request_body = ForgotPasswordRequest,
+    responses(
+        (status = 202, description = "Accepted; a link is emailed if an account uses the address", body = Accepted),
+        (status = 400, description = "The body is not a forgot-password request", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The email address is not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/auth/forgot-password")]
+pub async fn forgot_password(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<ForgotPasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let email = Email::parse(&body.email).map_err(|e| {
+        ApiError::Validation(vec![FieldError {
+            field: "email".into(),
+            code: "invalid_email",
+            message: e.to_string(),
+        }])
+    })?;
+    let ctx = state.request_context(&req);
+    app::access::forgot_password(state.access(), &email, &ctx)
+        .await
+        .map_err(|e| match e {
+            ForgotPasswordError::Throttled { retry_after } => ApiError::TooManyRequests {
+                retry_after_secs: retry_after.as_secs().max(1),
+            },
+            ForgotPasswordError::Failure(f) => f.into(),
+        })?;
+    state.email_queued();
+    Ok(HttpResponse::Accepted().json(FORGOT_ACCEPTED))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResendResponse {
+    #[schema(example = "queued")]
+    status: &'static str,
+}
+
+/// Email the client's portal user a fresh password-setup link; earlier links stop working. At
+/// most 3 per user in 60 minutes (shared by every server instance when Redis is configured).
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("client_id" = uuid::Uuid, Path)),
+    responses(
+        (status = 202, description = "The link is queued for sending", body = ResendResponse),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The client is not provisioned, or its user already set a password", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "3 links were sent in the last 60 minutes", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/admin/clients/{client_id}/resend-password-setup")]
+pub async fn resend_password_setup(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    session: AdminSession,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    const NOT_FOUND: ApiError = ApiError::NotFound("no client has this id");
+    let client_id: ClientId = path.parse().map_err(|_| NOT_FOUND)?;
+    let ctx = actor_context(&state, &req, &session.0);
+    app::access::resend_password_setup(state.access(), client_id, &ctx)
+        .await
+        .map_err(|e| match e {
+            ResendError::UnknownClient => NOT_FOUND,
+            ResendError::NotProvisioned => ApiError::StateConflict {
+                code: "not_provisioned",
+                detail: "the client has no portal user yet; provision it first",
+            },
+            ResendError::PasswordAlreadySet => ApiError::StateConflict {
+                code: "password_already_set",
+                detail: "the client's user has set a password; they can use forgot-password",
+            },
+            ResendError::RateLimited { retry_after } => ApiError::TooManyRequests {
+                retry_after_secs: retry_after.as_secs().max(1),
+            },
+            ResendError::Failure(f) => f.into(),
+        })?;
+    state.email_queued();
+    Ok(HttpResponse::Accepted().json(ResendResponse { status: "queued" }))
+}
