@@ -1,7 +1,7 @@
 //! The route guards: every signed-in route for every kind of caller, and the admin's second
 //! factor in production.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::access_helpers::{
     PASSWORD, client_with_password, create_admin, invited_client_user, session_for, with_services,
@@ -27,27 +27,47 @@ async fn the_route_guard_matrix() {
         ("good client", Some(session_for(&good))),
         ("admin", Some(session_for(&admin))),
     ];
+    let target_client = target.client_id.unwrap();
+    let note = json!({ "subject": "Hello", "message": "A note." });
     let routes = [
-        ("GET", "/api/auth/me".to_owned(), [401, 200, 403, 200, 200]),
+        ("GET", "/api/auth/me".to_owned(), None, [401, 200, 403, 200, 200]),
         (
             "POST",
             format!("/api/admin/users/{}/disable", target.id),
+            None,
             [401, 403, 403, 403, 200],
         ),
         (
             "POST",
             format!("/api/admin/users/{}/enable", target.id),
+            None,
             [401, 403, 403, 403, 200],
         ),
-        ("POST", "/api/auth/logout".to_owned(), [401, 204, 403, 204, 204]),
+        ("GET", "/api/admin/messages".to_owned(), None, [401, 403, 403, 403, 200]),
+        (
+            "POST",
+            format!("/api/admin/clients/{target_client}/email"),
+            Some(&note),
+            [401, 403, 403, 403, 202],
+        ),
+        (
+            "POST",
+            format!("/api/admin/clients/{target_client}/resend-password-setup"),
+            None,
+            [401, 403, 403, 403, 202],
+        ),
+        ("POST", "/api/auth/logout".to_owned(), None, [401, 204, 403, 204, 204]),
     ];
-    for (method, path, expected) in &routes {
+    for (method, path, body, expected) in &routes {
         for ((caller, token), status) in callers.iter().zip(expected) {
             let mut request = app
                 .http
                 .request(method.parse().unwrap(), format!("{}{path}", app.address));
             if let Some(token) = token {
                 request = request.bearer_auth(token);
+            }
+            if let Some(body) = body {
+                request = request.json(body);
             }
             let response = request.send().await.unwrap();
             assert_eq!(response.status().as_u16(), *status, "{caller}: {method} {path}");
