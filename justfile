@@ -52,3 +52,7 @@ fuzz-api examples="300":
 bench-login seconds="15" connections="8":
     scripts/bench-login.sh {{seconds}} {{connections}}
     cargo bench -p identity --bench hash
+
+# Queue and drain COUNT emails on SQLite and PostgreSQL: emails per second, database time per email.
+bench-email count="100000":
+    scripts/bench-email.sh {{count}} {{pg_url}}
