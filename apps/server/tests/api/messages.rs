@@ -104,25 +104,32 @@ fn basic(user: &str, password: &str) -> String {
     format!("Basic {encoded}")
 }
 
-/// An email recorded as sent with a provider id, as the Postmark mailer would leave it.
-async fn sent_with_provider_id(app: &TestApp, provider_id: &str) -> MessageId {
-    let email = OutgoingEmail {
+fn portal_ready_to(to: &str) -> OutgoingEmail {
+    OutgoingEmail {
         id: MessageId::from_uuid(uuid::Uuid::now_v7()),
         client_id: None,
-        to: domain::Email::parse("bounce-me@example.com").unwrap(),
+        to: domain::Email::parse(to).unwrap(),
         content: EmailContent::PortalReady {
             recipient_name: "A".into(),
             portal_url: "https://vault.example/portal".into(),
         },
         created_at: Utc::now(),
-    };
-    let entry = domain::NewAuditEntry::new(
+    }
+}
+
+fn system_entry() -> domain::NewAuditEntry {
+    domain::NewAuditEntry::new(
         uuid::Uuid::now_v7(),
         Utc::now(),
         domain::AuditAction::AdminEmailSent,
         domain::Actor::system(),
-    );
-    app.store.queue_email(&email, &entry).await.unwrap();
+    )
+}
+
+/// An email recorded as sent with a provider id, as the Postmark mailer would leave it.
+async fn sent_with_provider_id(app: &TestApp, provider_id: &str) -> MessageId {
+    let email = portal_ready_to("bounce-me@example.com");
+    app.store.queue_email(&email, &system_entry()).await.unwrap();
     let delivery = Delivery {
         provider_id: Some(provider_id.into()),
     };
@@ -302,4 +309,20 @@ async fn a_failing_postmark_is_retried_then_failed_and_a_refusal_is_not_retried(
     assert!(refused.error.unwrap().contains("406"));
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     refusing.verify().await;
+}
+
+#[tokio::test]
+async fn an_email_whose_change_rolled_back_is_never_written_to_the_outbox() {
+    let app = spawn_app(Backend::Sqlite, &[]).await.unwrap();
+    let entry = system_entry();
+    let doomed = portal_ready_to("doomed@example.com");
+    app.store.queue_email(&portal_ready_to("kept@example.com"), &entry).await.unwrap();
+    // The same audit entry again fails the transaction after the email row was written.
+    assert!(app.store.queue_email(&doomed, &entry).await.is_err());
+
+    let delivered = wait_for(&app, "portal-ready", 1).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.outbox().len(), 1);
+    assert_eq!(delivered[0]["to"], "kept@example.com");
+    assert!(app.store.get_message(doomed.id).await.unwrap().is_none(), "no log row either");
 }
