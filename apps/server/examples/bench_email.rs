@@ -108,7 +108,13 @@ async fn main() {
     println!("backend: {backend}");
 
     queue(&store, count).await;
-    drain(&store, &NullMailer, count, "drain, mailer doing nothing (database time)").await;
+    drain(
+        &store,
+        &NullMailer,
+        count,
+        "drain, mailer doing nothing (database time)",
+    )
+    .await;
     queue(&store, count).await;
     let outbox = OutboxMailer::new(dir.join("outbox"));
     drain(&store, &outbox, count, "drain into the outbox (a JSON file each)").await;

@@ -316,7 +316,10 @@ async fn an_email_whose_change_rolled_back_is_never_written_to_the_outbox() {
     let app = spawn_app(Backend::Sqlite, &[]).await.unwrap();
     let entry = system_entry();
     let doomed = portal_ready_to("doomed@example.com");
-    app.store.queue_email(&portal_ready_to("kept@example.com"), &entry).await.unwrap();
+    app.store
+        .queue_email(&portal_ready_to("kept@example.com"), &entry)
+        .await
+        .unwrap();
     // The same audit entry again fails the transaction after the email row was written.
     assert!(app.store.queue_email(&doomed, &entry).await.is_err());
 
@@ -324,5 +327,8 @@ async fn an_email_whose_change_rolled_back_is_never_written_to_the_outbox() {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(app.outbox().len(), 1);
     assert_eq!(delivered[0]["to"], "kept@example.com");
-    assert!(app.store.get_message(doomed.id).await.unwrap().is_none(), "no log row either");
+    assert!(
+        app.store.get_message(doomed.id).await.unwrap().is_none(),
+        "no log row either"
+    );
 }
