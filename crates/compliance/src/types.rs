@@ -7,68 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dates::{de_date, de_opt_date};
 
-/// A legal obligation a rental property may be under. The declaration order is the fixed order
-/// of every evaluation and of the command-line check's output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum RequirementType {
-    GasSafety,
-    Eicr,
-    Epc,
-    SmokeCoAlarms,
-    FireRiskAssessment,
-    Legionella,
-    HmoLicence,
-    /// Scotland only: portable appliance testing, the second half of the electrical safety
-    /// inspection.
-    Pat,
-    /// Scotland only: the landlord's entry on the council's register of landlords.
-    LandlordRegistration,
-}
-
-impl RequirementType {
-    /// How many requirement types there are.
-    pub const COUNT: usize = 9;
-
-    /// Every requirement type, in evaluation order.
-    pub const ALL: [Self; Self::COUNT] = [
-        Self::GasSafety,
-        Self::Eicr,
-        Self::Epc,
-        Self::SmokeCoAlarms,
-        Self::FireRiskAssessment,
-        Self::Legionella,
-        Self::HmoLicence,
-        Self::Pat,
-        Self::LandlordRegistration,
-    ];
-
-    /// Position in [`Self::ALL`].
-    pub const fn index(self) -> usize {
-        self as usize
-    }
-
-    /// The wire and storage spelling.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::GasSafety => "GAS_SAFETY",
-            Self::Eicr => "EICR",
-            Self::Epc => "EPC",
-            Self::SmokeCoAlarms => "SMOKE_CO_ALARMS",
-            Self::FireRiskAssessment => "FIRE_RISK_ASSESSMENT",
-            Self::Legionella => "LEGIONELLA",
-            Self::HmoLicence => "HMO_LICENCE",
-            Self::Pat => "PAT",
-            Self::LandlordRegistration => "LANDLORD_REGISTRATION",
-        }
-    }
-}
-
-impl std::fmt::Display for RequirementType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use domain::RequirementType;
 
 /// Where a piece of evidence is in its review. Only VERIFIED evidence can make a requirement
 /// compliant; REJECTED evidence counts for nothing.

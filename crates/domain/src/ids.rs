@@ -103,3 +103,7 @@ uuid_id!(
     /// the `message_logs` row all carry it.
     MessageId
 );
+uuid_id!(
+    /// One tracked obligation of one property.
+    RequirementId
+);

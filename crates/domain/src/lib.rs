@@ -11,17 +11,19 @@ pub mod mail;
 pub mod plan;
 pub mod postcode;
 pub mod property;
+pub mod requirement;
 pub mod text;
 pub mod user;
 
 pub use audit::{Actor, ActorRole, AuditAction, AuditEntry, ChainHash, ChainHashError, NewAuditEntry, Seal};
 pub use client::{Client, ClientType, Intake, NewClient, OnboardingStatus, PreferredContact, SubscriptionStatus};
 pub use email::{Email, EmailError};
-pub use ids::{ClientId, MessageId, PropertyId, RequestId, UserId};
+pub use ids::{ClientId, MessageId, PropertyId, RequestId, RequirementId, UserId};
 pub use mail::{DueItem, EmailContent, MessageStatus, OutgoingEmail, RagCounts, TemplateAlias};
 pub use plan::{BillingPlan, PlanBoundError};
 pub use postcode::{PostcodeError, UkPostcode};
 pub use property::{Nation, NewProperty, Property};
+pub use requirement::{Requirement, RequirementType};
 pub use text::{BoundedText, MultilineText, TextError};
 pub use user::{
     PasswordStatus, PasswordToken, PortalUser, Role, SecondFactor, StoredPasswordHash, TokenKind, UserStatus,

@@ -6,6 +6,8 @@ mod clock;
 mod error;
 mod hasher;
 mod mail;
+mod payments;
+mod provisioning;
 mod rate_limit;
 mod store;
 mod users;
@@ -18,6 +20,11 @@ pub use mail::{
     ClaimedEmail, Delivery, DeliveryEvent, Mailer, MessageFilter, MessagePage, MessageRecord, MessageRepository,
     SendError,
 };
+pub use payments::{
+    BillingChange, CheckoutRequest, CheckoutSession, EventOutcome, PaymentError, PaymentEvent, PaymentEventRepository,
+    PaymentGateway,
+};
+pub use provisioning::{NewPortalAccount, ProvisionOutcome, ProvisioningRepository, ProvisioningWrite};
 pub use rate_limit::{RateDecision, RateLimitError, RateLimiter};
 pub use store::{ClientRepository, CreateClientError, HealthCheck, PropertyRepository, Store};
 pub use users::{

@@ -5,8 +5,8 @@ use async_trait::async_trait;
 use domain::{Client, ClientId, Email, NewAuditEntry, Property};
 
 use crate::{
-    AuditLog, MessageRepository, PasswordTokenRepository, SecondFactorRepository, SessionRepository, StoreError,
-    UserRepository,
+    AuditLog, MessageRepository, PasswordTokenRepository, PaymentEventRepository, ProvisioningRepository,
+    SecondFactorRepository, SessionRepository, StoreError, UserRepository,
 };
 
 /// Why a client could not be created.
@@ -74,6 +74,8 @@ pub trait Store:
     + SecondFactorRepository
     + SessionRepository
     + MessageRepository
+    + PaymentEventRepository
+    + ProvisioningRepository
     + AuditLog
     + HealthCheck
     + std::fmt::Debug
@@ -88,6 +90,8 @@ impl<T> Store for T where
         + SecondFactorRepository
         + SessionRepository
         + MessageRepository
+        + PaymentEventRepository
+        + ProvisioningRepository
         + AuditLog
         + HealthCheck
         + std::fmt::Debug

@@ -4,12 +4,13 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::{
     AuditEntry, Client, ClientId, Email, MessageId, NewAuditEntry, OutgoingEmail, PasswordToken, PortalUser, Property,
-    SecondFactor, StoredPasswordHash, UserId, UserStatus,
+    Requirement, SecondFactor, StoredPasswordHash, UserId, UserStatus,
 };
 use ports::{
     AuditLog, ChainHead, ClaimedEmail, ClientRepository, CreateClientError, CreateUserError, Delivery, DeliveryEvent,
-    HealthCheck, MessageFilter, MessagePage, MessageRecord, MessageRepository, PasswordTokenRepository,
-    PropertyRepository, RateDecision, RateLimitError, RateLimiter, SecondFactorRepository, SessionRepository,
+    EventOutcome, HealthCheck, MessageFilter, MessagePage, MessageRecord, MessageRepository, PasswordTokenRepository,
+    PaymentEvent, PaymentEventRepository, PropertyRepository, ProvisionOutcome, ProvisioningRepository,
+    ProvisioningWrite, RateDecision, RateLimitError, RateLimiter, SecondFactorRepository, SessionRepository,
     StoreError, UseTokenError, UserRepository,
 };
 
@@ -64,6 +65,18 @@ mockall::mock! {
         async fn apply_delivery_event(&self, provider_id: &str, event: &DeliveryEvent, now: DateTime<Utc>) -> Result<bool, StoreError>;
         async fn get_message(&self, id: MessageId) -> Result<Option<MessageRecord>, StoreError>;
         async fn list_messages(&self, filter: &MessageFilter) -> Result<MessagePage, StoreError>;
+    }
+
+    #[async_trait]
+    impl PaymentEventRepository for Store {
+        async fn apply_payment_event(&self, event: &PaymentEvent, audit: &NewAuditEntry, emails: &[OutgoingEmail]) -> Result<EventOutcome, StoreError>;
+    }
+
+    #[async_trait]
+    impl ProvisioningRepository for Store {
+        async fn list_requirements(&self, client: ClientId) -> Result<Vec<Requirement>, StoreError>;
+        async fn provision(&self, write: &ProvisioningWrite) -> Result<ProvisionOutcome, StoreError>;
+        async fn record_provisioning_failure(&self, client: ClientId, reason: &str, now: DateTime<Utc>, audit: &NewAuditEntry) -> Result<(), StoreError>;
     }
 
     #[async_trait]

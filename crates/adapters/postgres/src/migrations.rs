@@ -17,6 +17,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0004_revoked_sessions.sql"),
     ),
     (5, "message logs", include_str!("../migrations/0005_message_logs.sql")),
+    (
+        6,
+        "billing and requirements",
+        include_str!("../migrations/0006_billing_and_requirements.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {

@@ -6,6 +6,7 @@ use domain::{
     ClientId, Email, NewAuditEntry, OutgoingEmail, PasswordToken, PortalUser, StoredPasswordHash, UserId, UserStatus,
 };
 use ports::{CreateUserError, PasswordTokenRepository, StoreError, UseTokenError, UserRepository};
+use sqlx::PgConnection;
 use sqlx::Row;
 use sqlx::postgres::PgRow;
 use uuid::Uuid;
@@ -21,22 +22,7 @@ const TOKEN_COLUMNS: &str = "id, user_id, kind, token_hash, created_at, expires_
 impl UserRepository for PgStore {
     async fn create_user(&self, user: &PortalUser, audit_entry: &NewAuditEntry) -> Result<(), CreateUserError> {
         let mut tx = self.pool.begin().await.map_err(store_error)?;
-        let inserted = sqlx::query(
-            "INSERT INTO portal_users (id, email, role, client_id, status, password_status, password_hash, \
-             sessions_valid_after, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(user.id.as_uuid())
-        .bind(user.email.as_str())
-        .bind(user.role.as_str())
-        .bind(user.client_id.map(|c| c.as_uuid()))
-        .bind(user.status.as_str())
-        .bind(user.password_status.as_str())
-        .bind(user.password_hash.as_ref().map(StoredPasswordHash::as_str))
-        .bind(user.sessions_valid_after)
-        .bind(user.created_at)
-        .bind(user.updated_at)
-        .execute(&mut *tx)
-        .await;
+        let inserted = insert_user(&mut tx, user, false).await;
         match inserted {
             Err(e) if is_unique_violation(&e) => return Err(CreateUserError::DuplicateEmail),
             other => other.map_err(store_error)?,
@@ -112,21 +98,7 @@ impl PasswordTokenRepository for PgStore {
         .execute(&mut *tx)
         .await
         .map_err(store_error)?;
-        sqlx::query(
-            "INSERT INTO password_tokens (id, user_id, kind, token_hash, created_at, expires_at, used_at, revoked_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(token.id)
-        .bind(token.user_id.as_uuid())
-        .bind(token.kind.as_str())
-        .bind(token.token_hash.to_vec())
-        .bind(token.created_at)
-        .bind(token.expires_at)
-        .bind(token.used_at)
-        .bind(token.revoked_at)
-        .execute(&mut *tx)
-        .await
-        .map_err(store_error)?;
+        insert_token(&mut tx, token).await?;
         messages::queue(&mut tx, email).await?;
         audit::insert(&mut tx, audit_entry).await?;
         tx.commit().await.map_err(store_error)
@@ -182,6 +154,56 @@ impl PasswordTokenRepository for PgStore {
         tx.commit().await.map_err(store_error)?;
         Ok(())
     }
+}
+
+/// Inserts `user`; with `skip_existing_email`, a user whose email exists is skipped (0 rows).
+pub(crate) async fn insert_user(
+    conn: &mut PgConnection,
+    user: &PortalUser,
+    skip_existing_email: bool,
+) -> Result<u64, sqlx::Error> {
+    let conflict = if skip_existing_email {
+        " ON CONFLICT (email) DO NOTHING"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "INSERT INTO portal_users (id, email, role, client_id, status, password_status, password_hash, \
+         sessions_valid_after, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10){conflict}"
+    );
+    let done = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(user.id.as_uuid())
+        .bind(user.email.as_str())
+        .bind(user.role.as_str())
+        .bind(user.client_id.map(|c| c.as_uuid()))
+        .bind(user.status.as_str())
+        .bind(user.password_status.as_str())
+        .bind(user.password_hash.as_ref().map(StoredPasswordHash::as_str))
+        .bind(user.sessions_valid_after)
+        .bind(user.created_at)
+        .bind(user.updated_at)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+pub(crate) async fn insert_token(conn: &mut PgConnection, token: &PasswordToken) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO password_tokens (id, user_id, kind, token_hash, created_at, expires_at, used_at, revoked_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(token.id)
+    .bind(token.user_id.as_uuid())
+    .bind(token.kind.as_str())
+    .bind(token.token_hash.to_vec())
+    .bind(token.created_at)
+    .bind(token.expires_at)
+    .bind(token.used_at)
+    .bind(token.revoked_at)
+    .execute(conn)
+    .await
+    .map_err(store_error)?;
+    Ok(())
 }
 
 fn user_from_row(row: &PgRow) -> Result<PortalUser, StoreError> {

@@ -9,6 +9,8 @@ mod clients;
 mod error;
 mod messages;
 mod migrations;
+mod payments;
+mod provisioning;
 mod second_factor;
 mod sessions;
 mod users;

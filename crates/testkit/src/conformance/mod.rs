@@ -1,6 +1,7 @@
 //! Conformance suites: what every adapter of a port must do, written once. An adapter's tests
 //! invoke the macro with a harness factory, which yields one named test per check.
 
+pub mod billing;
 pub mod messages;
 pub mod rate_limiter;
 pub mod store;
@@ -48,6 +49,21 @@ macro_rules! store_conformance_tests {
             a_change_that_fails_queues_no_email,
             messages_list_newest_first_filtered_and_paged,
         );
+        $crate::store_conformance_tests!(@billing $make;
+            a_payment_event_applies_once_under_concurrent_deliveries,
+            subscription_events_in_any_order_end_in_the_newest_state,
+            provisioning_runs_once_however_many_race,
+            a_provisioning_failure_half_way_leaves_nothing_but_the_failure,
+        );
+    };
+    (@billing $make:expr; $($check:ident),+ $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $check() {
+                let Some(harness) = $make.await else { return };
+                $crate::conformance::billing::$check(&harness).await;
+            }
+        )+
     };
     (@messages $make:expr; $($check:ident),+ $(,)?) => {
         $(

@@ -1,0 +1,178 @@
+//! Provisioning a paid client: its requirements (one per property and applicable type, as the
+//! compliance engine decides), its portal user and the setup link, in one transaction; or, on
+//! failure, nothing but FAILED with the reason.
+
+use chrono::{DateTime, Utc};
+use compliance::{PropertyFacts, RequirementType, rule_for};
+use domain::{
+    AuditAction, Client, ClientId, EmailContent, MessageId, NewAuditEntry, OutgoingEmail, PasswordStatus,
+    PasswordToken, PortalUser, Property, Requirement, RequirementId, Role, TokenKind, UserId, UserStatus,
+};
+use identity::{RandomSource, issue_token};
+use ports::{Clock, NewPortalAccount, ProvisionOutcome, ProvisioningWrite, Store, StoreError};
+use provisioning::{PlanError, PropertyNeeds};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::RequestContext;
+use crate::mail::Links;
+
+/// The ports provisioning takes.
+#[derive(Debug, Clone, Copy)]
+pub struct ProvisionServices<'a> {
+    pub store: &'a dyn Store,
+    pub clock: &'a dyn Clock,
+    pub rng: &'a dyn RandomSource,
+    pub links: &'a Links,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProvisionError {
+    #[error("no such client")]
+    UnknownClient,
+    #[error("{0}")]
+    Refused(PlanError),
+    /// The run failed and was rolled back; the client is FAILED with this reason.
+    #[error("provisioning failed: {0}")]
+    Failed(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Makes the client's account whole: idempotent (a second run creates nothing and writes
+/// nothing), atomic, audited as PROVISIONING_STARTED and PROVISIONING_COMPLETE (or FAILED).
+///
+/// # Errors
+/// [`ProvisionError`] saying why the client is not provisioned.
+pub async fn provision_client(
+    s: ProvisionServices<'_>,
+    client_id: ClientId,
+    ctx: &RequestContext,
+) -> Result<ProvisionOutcome, ProvisionError> {
+    let client = s
+        .store
+        .get_client(client_id)
+        .await?
+        .ok_or(ProvisionError::UnknownClient)?;
+    let properties = s.store.list_properties(client_id).await?;
+    let existing = s.store.list_requirements(client_id).await?;
+    let user = s.store.find_user_by_email(&client.details.email).await?;
+    let needs: Vec<PropertyNeeds> = properties.iter().map(needs_of).collect();
+    let plan = provisioning::plan(&client, &needs, &existing, user.as_ref()).map_err(ProvisionError::Refused)?;
+
+    let now = s.clock.now();
+    let requirements = plan
+        .requirements
+        .iter()
+        .map(|&(property_id, requirement)| Requirement {
+            id: RequirementId::from_uuid(Uuid::now_v7()),
+            client_id,
+            property_id,
+            requirement,
+            created_at: now,
+        })
+        .collect();
+    let write = ProvisioningWrite {
+        client_id,
+        requirements,
+        user: plan.create_user.then(|| new_account(s, &client, now)),
+        started: entry(AuditAction::ProvisioningStarted, &client, now, ctx, json!({})),
+        completed: entry(
+            AuditAction::ProvisioningComplete,
+            &client,
+            now,
+            ctx,
+            json!({ "requirements": plan.requirements.len(), "user_created": plan.create_user }),
+        ),
+        now,
+    };
+    match s.store.provision(&write).await {
+        Ok(outcome) => Ok(outcome),
+        Err(error) => {
+            let reason = error.to_string();
+            tracing::error!(client_id = %client_id, error = ?error, "provisioning failed");
+            let failed = entry(
+                AuditAction::ProvisioningFailed,
+                &client,
+                s.clock.now(),
+                ctx,
+                json!({ "reason": reason }),
+            );
+            s.store
+                .record_provisioning_failure(client_id, &reason, s.clock.now(), &failed)
+                .await?;
+            Err(ProvisionError::Failed(reason))
+        }
+    }
+}
+
+/// The requirement types that apply to a property, as the compliance engine's rules say.
+fn needs_of(property: &Property) -> PropertyNeeds {
+    let facts = PropertyFacts::from(property);
+    PropertyNeeds {
+        property_id: property.id,
+        applicable: RequirementType::ALL
+            .into_iter()
+            .filter(|&kind| rule_for(kind, facts.nation).applies.excludes(&facts).is_none())
+            .collect(),
+    }
+}
+
+/// The client's portal user, invited, with a setup token and the email carrying its link.
+fn new_account(s: ProvisionServices<'_>, client: &Client, now: DateTime<Utc>) -> NewPortalAccount {
+    let user = PortalUser {
+        id: UserId::from_uuid(Uuid::now_v7()),
+        email: client.details.email.clone(),
+        role: Role::Client,
+        client_id: Some(client.id),
+        status: UserStatus::Invited,
+        password_status: PasswordStatus::NotSet,
+        password_hash: None,
+        sessions_valid_after: now,
+        created_at: now,
+        updated_at: now,
+    };
+    let issued = issue_token(TokenKind::Setup, now, s.rng);
+    let setup_token = PasswordToken {
+        id: Uuid::now_v7(),
+        user_id: user.id,
+        kind: TokenKind::Setup,
+        token_hash: issued.hash.to_bytes(),
+        created_at: now,
+        expires_at: issued.expires_at,
+        used_at: None,
+        revoked_at: None,
+    };
+    let setup_email = OutgoingEmail {
+        id: MessageId::from_uuid(Uuid::now_v7()),
+        client_id: Some(client.id),
+        to: client.details.email.clone(),
+        content: EmailContent::PasswordSetup {
+            recipient_name: client.details.full_name.as_str().to_owned(),
+            setup_url: s.links.set_password(issued.plaintext.expose()),
+            expires_in_minutes: u32::try_from((issued.expires_at - now).num_minutes()).unwrap_or(60),
+        },
+        created_at: now,
+    };
+    NewPortalAccount {
+        user,
+        setup_token,
+        setup_email,
+    }
+}
+
+fn entry(
+    action: AuditAction,
+    client: &Client,
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    metadata: serde_json::Value,
+) -> NewAuditEntry {
+    let mut entry = NewAuditEntry::new(Uuid::now_v7(), now, action, ctx.actor.clone());
+    entry.client_id = Some(client.id);
+    entry.resource_type = Some("client".into());
+    entry.resource_id = Some(client.id.to_string());
+    entry.request_id = ctx.request_id.clone();
+    entry.metadata = Some(metadata);
+    entry
+}
