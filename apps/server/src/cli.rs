@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `audit verify`, `compliance check`.
+//! The command line: `serve`, `migrate`, `audit verify`, `admin`, `compliance check`, `stripe sign-event`.
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
@@ -34,6 +34,26 @@ pub enum Command {
     Compliance {
         #[command(subcommand)]
         command: ComplianceCommand,
+    },
+    /// Stripe helpers for operators testing webhooks by hand.
+    Stripe {
+        #[command(subcommand)]
+        command: StripeCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StripeCommand {
+    /// Sign an event read from standard input as Stripe would: prints the value of the
+    /// `Stripe-Signature` header to send with exactly those bytes.
+    SignEvent {
+        /// The webhook's signing secret (`whsec_...`); prefer the environment variable, which
+        /// other users of the machine cannot see.
+        #[arg(long, env = "STRIPE_WEBHOOK_SECRET", hide_env_values = true)]
+        secret: String,
+        /// Unix time to sign at; now by default.
+        #[arg(long)]
+        timestamp: Option<i64>,
     },
 }
 

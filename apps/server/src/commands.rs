@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use std::io::Read;
 
-use crate::cli::{AdminCommand, AuditCommand, Cli, Command, ComplianceCommand};
+use crate::cli::{AdminCommand, AuditCommand, Cli, Command, ComplianceCommand, StripeCommand};
 use crate::config::Settings;
 use crate::startup::{Application, open_store};
 use crate::telemetry;
@@ -19,6 +19,12 @@ pub async fn run(cli: Cli) -> ExitCode {
     }) = cli.command
     {
         return compliance_check(today);
+    }
+    if let Some(Command::Stripe {
+        command: StripeCommand::SignEvent { secret, timestamp },
+    }) = &cli.command
+    {
+        return stripe_sign_event(secret, *timestamp);
     }
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
@@ -37,6 +43,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Compliance {
             command: ComplianceCommand::Check { today },
         } => Ok(compliance_check(today)),
+        Command::Stripe {
+            command: StripeCommand::SignEvent { secret, timestamp },
+        } => Ok(stripe_sign_event(&secret, timestamp)),
         Command::Admin {
             command: AdminCommand::Create { email },
         } => admin_create(&settings, &email).await,
@@ -202,4 +211,19 @@ impl AccessTools {
             links: &self.links,
         }
     }
+}
+
+/// Prints the `Stripe-Signature` header for the bytes on standard input.
+fn stripe_sign_event(secret: &str, timestamp: Option<i64>) -> ExitCode {
+    let mut payload = Vec::new();
+    if let Err(error) = std::io::stdin().read_to_end(&mut payload) {
+        eprintln!("error: reading the event from standard input: {error}");
+        return ExitCode::from(2);
+    }
+    let at = timestamp.unwrap_or_else(|| chrono::Utc::now().timestamp());
+    let header = adapter_stripe::sign(&payload, secret, at);
+    if writeln!(std::io::stdout(), "{header}").is_err() {
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
 }

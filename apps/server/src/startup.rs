@@ -13,9 +13,10 @@ use adapter_redis::RedisRateLimiter;
 use adapter_smtp::outbox::OutboxMailer;
 use adapter_smtp::smtp::SmtpMailer;
 use adapter_sqlite::SqliteStore;
+use adapter_stripe::gateway::{StripeGateway, StripePrices, StripeSettings};
 use anyhow::Context;
 use app::onboarding::IntakeLimits;
-use ports::{Mailer, RateLimiter, Store};
+use ports::{Mailer, PaymentGateway, RateLimiter, Store};
 use secrecy::ExposeSecret;
 use tokio::sync::{Notify, watch};
 
@@ -122,6 +123,28 @@ pub fn open_mailer(settings: &Settings) -> anyhow::Result<Arc<dyn Mailer>> {
     })
 }
 
+/// The Stripe gateway when `STRIPE_API_KEY` is set.
+///
+/// # Errors
+/// When the Stripe settings are malformed.
+pub fn open_payment_gateway(settings: &Settings) -> anyhow::Result<Option<Arc<dyn PaymentGateway>>> {
+    let Some(stripe) = &settings.payments.checkout else {
+        return Ok(None);
+    };
+    let gateway = StripeGateway::new(StripeSettings {
+        api_key: stripe.api_key.clone(),
+        api_base: stripe.api_base.clone(),
+        prices: StripePrices {
+            plan_1: stripe.price_plan_1.clone(),
+            plan_2_5: stripe.price_plan_2_5.clone(),
+            plan_6_15: stripe.price_plan_6_15.clone(),
+        },
+        timeout: Duration::from_secs(10),
+    })
+    .context("STRIPE_API_KEY / STRIPE_PRICE_* / STRIPE_API_BASE")?;
+    Ok(Some(Arc::new(gateway)))
+}
+
 /// Who signs session tokens, and for whom; checked on every token.
 const SESSION_ISSUER: &str = "compliance-vault";
 const SESSION_AUDIENCE: &str = "compliance-vault-portal";
@@ -186,6 +209,8 @@ impl Application {
             mail_wakeup,
             mailer: mailer.name(),
             postmark_webhook: settings.mail.webhook_credentials.clone().map(Arc::new),
+            payments: open_payment_gateway(settings)?,
+            stripe_webhook_secret: settings.payments.webhook_secret.clone(),
         };
         let openapi =
             web::Data::new(serde_json::to_value(http::openapi()).context("serialising the OpenAPI document")?);

@@ -6,10 +6,10 @@ use actix_web::{HttpMessage, HttpRequest};
 use app::RequestContext;
 use app::access::AccessServices;
 use app::mail::Links;
-use app::onboarding::IntakeLimits;
+use app::onboarding::{IntakeLimits, ProvisionServices};
 use domain::{Actor, RequestId};
 use identity::{RandomSource, SessionSigner};
-use ports::{Clock, PasswordHasher, RateLimiter, Store};
+use ports::{Clock, PasswordHasher, PaymentGateway, RateLimiter, Store};
 use secrecy::SecretString;
 use tokio::sync::Notify;
 
@@ -35,6 +35,10 @@ pub struct AppState {
     pub mailer: &'static str,
     /// What Postmark's webhook must present; `None` turns the webhook off (503).
     pub postmark_webhook: Option<Arc<(String, SecretString)>>,
+    /// Opens checkouts; `None` when payments are not configured.
+    pub payments: Option<Arc<dyn PaymentGateway>>,
+    /// Verifies Stripe's webhook; `None` turns the webhook off (503).
+    pub stripe_webhook_secret: Option<SecretString>,
 }
 
 impl AppState {
@@ -48,6 +52,16 @@ impl AppState {
             sessions: &self.sessions,
             rng: &*self.rng,
             login_limits: self.login_limits,
+            links: &self.links,
+        }
+    }
+
+    /// The ports provisioning and payment events take.
+    pub fn provisioning(&self) -> ProvisionServices<'_> {
+        ProvisionServices {
+            store: &*self.store,
+            clock: &*self.clock,
+            rng: &*self.rng,
             links: &self.links,
         }
     }

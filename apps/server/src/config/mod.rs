@@ -9,8 +9,10 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 
 mod mail;
+mod payments;
 
 pub use mail::{MailSettings, MailTransport};
+pub use payments::{PaymentSettings, StripeCheckout};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -49,6 +51,7 @@ pub struct Settings {
     /// The portal's public address; every emailed link starts with it (never with a Host header).
     pub public_base_url: Option<String>,
     pub mail: MailSettings,
+    pub payments: PaymentSettings,
     pub intake_limit_per_minute: u32,
     pub login_limits: app::access::LoginLimits,
     /// Shared rate limits when set; in memory (one instance only) when not.
@@ -130,6 +133,7 @@ impl Settings {
                 .unwrap_or_default(),
             public_base_url: var("PUBLIC_BASE_URL").or_else(|| var("FRONTEND_URL")),
             mail: MailSettings::from_lookup(&var, &number)?,
+            payments: PaymentSettings::from_lookup(&var)?,
             intake_limit_per_minute: number("INTAKE_RATE_LIMIT_PER_MINUTE", 10)?,
             login_limits: app::access::LoginLimits {
                 per_account: number("LOGIN_ATTEMPTS_PER_ACCOUNT", 10)?,
@@ -216,6 +220,7 @@ impl fmt::Debug for Settings {
             .field("cors_allowed_origins", &self.cors_allowed_origins)
             .field("public_base_url", &self.public_base_url)
             .field("mail", &self.mail)
+            .field("payments", &self.payments)
             .field("intake_limit_per_minute", &self.intake_limit_per_minute)
             .field("login_limits", &self.login_limits)
             .field(

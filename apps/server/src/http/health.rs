@@ -116,6 +116,8 @@ mod tests {
             mail_wakeup: Arc::default(),
             mailer: "outbox",
             postmark_webhook: None,
+            payments: None,
+            stripe_webhook_secret: None,
         }
     }
 

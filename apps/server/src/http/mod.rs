@@ -4,6 +4,7 @@ pub mod auth;
 pub mod health;
 pub mod intake;
 pub mod messages;
+pub mod payments;
 pub mod problem;
 pub mod request_id;
 
@@ -65,6 +66,7 @@ fn routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config
         .service(intake::submit)
         .service(intake::status)
+        .service(intake::checkout)
         .service(health::health)
         .service(auth::login)
         .service(auth::logout)
@@ -76,7 +78,9 @@ fn routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(auth::recovery::resend_password_setup)
         .service(messages::list_messages)
         .service(messages::email_client)
-        .service(messages::postmark_webhook);
+        .service(messages::postmark_webhook)
+        .service(payments::stripe_webhook)
+        .service(payments::provision);
 }
 
 /// The served document: `GET /api/openapi.json`.

@@ -61,6 +61,9 @@ pub enum ApiError {
     /// The resource is in a state that does not allow this, with a code naming the state.
     #[error("{detail}")]
     StateConflict { code: &'static str, detail: &'static str },
+    /// A webhook's signature is missing, wrong or too old.
+    #[error("the signature is not valid: {0}")]
+    InvalidSignature(String),
     /// Credentials for a webhook are missing or wrong; the caller is a machine.
     #[error("the webhook credentials are missing or wrong")]
     WebhookUnauthorized,
@@ -97,6 +100,7 @@ impl ApiError {
             Self::Conflict(_) => "conflict",
             Self::StateConflict { code, .. } => code,
             Self::WebhookUnauthorized => "unauthorized",
+            Self::InvalidSignature(_) => "invalid_signature",
             Self::NotConfigured(_) => "not_configured",
             Self::TooManyRequests { .. } => "rate_limited",
             Self::Refused(refusal) => refusal.reason(),
@@ -130,6 +134,7 @@ impl ResponseError for ApiError {
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) | Self::StateConflict { .. } => StatusCode::CONFLICT,
             Self::WebhookUnauthorized => StatusCode::UNAUTHORIZED,
+            Self::InvalidSignature(_) => StatusCode::BAD_REQUEST,
             Self::NotConfigured(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Refused(refusal) => StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::FORBIDDEN),

@@ -33,6 +33,14 @@ impl Links {
         format!("{}/forgot-password", self.base)
     }
 
+    /// Where Stripe sends the client back after paying, or after giving up.
+    pub fn checkout_return(&self, client_id: &str, outcome: &str) -> String {
+        format!(
+            "{}/onboarding/status?client_id={client_id}&checkout={outcome}",
+            self.base
+        )
+    }
+
     pub fn portal(&self) -> String {
         format!("{}/portal", self.base)
     }

@@ -2,6 +2,7 @@
 
 mod fields;
 mod form;
+mod pay;
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::NaiveDate;
@@ -10,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+pub use self::pay::checkout;
 use super::problem::{ApiError, Problem};
 use crate::state::AppState;
 pub use form::parse_intake;
@@ -122,7 +124,8 @@ pub struct IntakeCreated {
     pub client_id: Uuid,
     #[schema(value_type = String, example = "INTAKE_PENDING")]
     pub onboarding_status: OnboardingStatus,
-    /// Where to pay; null while payments are not configured.
+    /// Where to pay (Stripe Checkout); null when payments are not configured or the payment
+    /// provider could not be reached.
     pub checkout_url: Option<String>,
 }
 
@@ -166,6 +169,7 @@ pub async fn submit(
     body: web::Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
     let intake = parse_intake(&body).map_err(ApiError::Validation)?;
+    let (email, plan) = (intake.client.email.clone(), intake.client.billing_plan);
     let ctx = state.request_context(&req);
     let receipt = app::onboarding::submit_intake(
         &*state.store,
@@ -185,10 +189,23 @@ pub async fn submit(
         },
         app::onboarding::SubmitIntakeError::Store(e) => e.into(),
     })?;
+    let checkout_url = match &state.payments {
+        None => None,
+        Some(gateway) => {
+            match app::onboarding::open_checkout(&**gateway, &state.links, receipt.client_id, &email, plan).await {
+                Ok(session) => Some(session.url),
+                Err(error) => {
+                    // The intake is stored; `POST /api/intake/{id}/checkout` offers payment again.
+                    tracing::error!(client_id = %receipt.client_id, error = %error, "opening the checkout failed");
+                    None
+                }
+            }
+        }
+    };
     Ok(HttpResponse::Created().json(IntakeCreated {
         client_id: receipt.client_id.as_uuid(),
         onboarding_status: receipt.onboarding_status,
-        checkout_url: None,
+        checkout_url,
     }))
 }
 
