@@ -171,3 +171,26 @@ fn compliance_check_refuses_bad_input_with_exit_code_2() {
         assert!(!output.stderr.is_empty(), "a bad input is explained on stderr");
     }
 }
+
+#[test]
+fn stripe_sign_event_prints_a_header_the_webhook_accepts() {
+    let event = br#"{"id":"evt_cli","type":"checkout.session.completed","created":1700000000,"data":{"object":{}}}"#;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_compliance-vault"))
+        .args(["stripe", "sign-event", "--timestamp", "1700000000"])
+        .env("STRIPE_WEBHOOK_SECRET", "whsec_cli")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), event).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let header = String::from_utf8(output.stdout).unwrap();
+    let header = header.trim();
+    assert!(header.starts_with("t=1700000000,v1="), "{header}");
+    assert_eq!(
+        adapter_stripe::verify(event, Some(header), "whsec_cli", 1_700_000_100, 300),
+        Ok(())
+    );
+    assert!(adapter_stripe::verify(event, Some(header), "whsec_other", 1_700_000_100, 300).is_err());
+}

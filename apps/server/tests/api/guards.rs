@@ -56,6 +56,12 @@ async fn the_route_guard_matrix() {
             None,
             [401, 403, 403, 403, 202],
         ),
+        (
+            "POST",
+            format!("/api/admin/clients/{target_client}/provision"),
+            None,
+            [401, 403, 403, 403, 409],
+        ),
         ("POST", "/api/auth/logout".to_owned(), None, [401, 204, 403, 204, 204]),
     ];
     for (method, path, body, expected) in &routes {

@@ -74,6 +74,7 @@ pub async fn spawn_app(backend: Backend, extra: &[(&str, &str)]) -> Option<TestA
         ("JWT_SECRET".into(), TEST_JWT_SECRET.into()),
         ("PUBLIC_BASE_URL".into(), PUBLIC_BASE_URL.into()),
         ("MAIL_POLL_INTERVAL_MS".into(), "50".into()),
+        ("STRIPE_WEBHOOK_SECRET".into(), "whsec_test_secret".into()),
     ]);
     if let Backend::Postgres = backend {
         vars.insert(
@@ -81,8 +82,13 @@ pub async fn spawn_app(backend: Backend, extra: &[(&str, &str)]) -> Option<TestA
             testkit::services::fresh_postgres_database().await?,
         );
     }
+    // An empty value unsets a default.
     for (key, value) in extra {
-        vars.insert((*key).into(), (*value).into());
+        if value.is_empty() {
+            vars.remove(*key);
+        } else {
+            vars.insert((*key).into(), (*value).into());
+        }
     }
     let settings = Settings::from_lookup(|name| vars.get(name).cloned()).expect("valid test settings");
     let app = start(&settings).await;

@@ -12,6 +12,7 @@ mod intake;
 mod limits;
 mod messages;
 mod operations;
+mod payments;
 mod recovery;
 mod secrets;
 mod validation;

@@ -89,7 +89,7 @@ pub async fn provision_client(
     match s.store.provision(&write).await {
         Ok(outcome) => Ok(outcome),
         Err(error) => {
-            let reason = error.to_string();
+            let reason = with_causes(&error);
             tracing::error!(client_id = %client_id, error = ?error, "provisioning failed");
             let failed = entry(
                 AuditAction::ProvisioningFailed,
@@ -104,6 +104,18 @@ pub async fn provision_client(
             Err(ProvisionError::Failed(reason))
         }
     }
+}
+
+/// The error and its causes on one line: the reason an operator reads on the FAILED client.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut reason = error.to_string();
+    let mut cause = error.source();
+    while let Some(next) = cause {
+        reason.push_str(": ");
+        reason.push_str(&next.to_string());
+        cause = next.source();
+    }
+    reason.chars().take(1000).collect()
 }
 
 /// The requirement types that apply to a property, as the compliance engine's rules say.
