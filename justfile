@@ -56,3 +56,7 @@ bench-login seconds="15" connections="8":
 # Queue and drain COUNT emails on SQLite and PostgreSQL: emails per second, database time per email.
 bench-email count="100000":
     scripts/bench-email.sh {{count}} {{pg_url}}
+
+# Provision COUNT paid intakes of 15 properties through the Stripe webhook: clients per second.
+bench-provision count="10000" concurrency="16":
+    scripts/bench-provision.sh {{count}} {{concurrency}} {{pg_url}}
