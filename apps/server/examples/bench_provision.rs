@@ -54,9 +54,17 @@ async fn main() {
         .map(|i| {
             let (http, base, body) = (http.clone(), base.clone(), intake(i, &run));
             async move {
-                let response = http.post(format!("{base}/api/intake/submit")).json(&body).send().await.unwrap();
+                let response = http
+                    .post(format!("{base}/api/intake/submit"))
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap();
                 assert_eq!(response.status(), 201, "intake {i}");
-                response.json::<Value>().await.unwrap()["client_id"].as_str().unwrap().to_owned()
+                response.json::<Value>().await.unwrap()["client_id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
             }
         })
         .buffer_unordered(concurrency)

@@ -54,7 +54,9 @@ pub trait ProvisioningRepository: Send + Sync {
     /// [`StoreError`] when any write fails; nothing of the run remains then.
     async fn provision(&self, write: &ProvisioningWrite) -> Result<ProvisionOutcome, StoreError>;
 
-    /// Marks the client's onboarding FAILED with the reason, with the audit entry.
+    /// Records a failed run: the client's onboarding becomes FAILED with the reason (a client
+    /// already PROVISIONED keeps its working account and gets only the reason), and the run's
+    /// PROVISIONING_STARTED and PROVISIONING_FAILED entries are written.
     ///
     /// # Errors
     /// [`StoreError`] when the store fails.
@@ -63,6 +65,7 @@ pub trait ProvisioningRepository: Send + Sync {
         client: ClientId,
         reason: &str,
         now: DateTime<Utc>,
-        audit: &NewAuditEntry,
+        started: &NewAuditEntry,
+        failed: &NewAuditEntry,
     ) -> Result<(), StoreError>;
 }

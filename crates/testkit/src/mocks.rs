@@ -76,7 +76,7 @@ mockall::mock! {
     impl ProvisioningRepository for Store {
         async fn list_requirements(&self, client: ClientId) -> Result<Vec<Requirement>, StoreError>;
         async fn provision(&self, write: &ProvisioningWrite) -> Result<ProvisionOutcome, StoreError>;
-        async fn record_provisioning_failure(&self, client: ClientId, reason: &str, now: DateTime<Utc>, audit: &NewAuditEntry) -> Result<(), StoreError>;
+        async fn record_provisioning_failure(&self, client: ClientId, reason: &str, now: DateTime<Utc>, started: &NewAuditEntry, failed: &NewAuditEntry) -> Result<(), StoreError>;
     }
 
     #[async_trait]

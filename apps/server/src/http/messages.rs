@@ -230,8 +230,13 @@ pub async fn email_client(
 }
 
 /// Turns a Postmark report into the event it records, if it is one we track.
-fn delivery_event(record_type: &str, at: Option<DateTime<Utc>>, reason: Option<String>) -> Option<DeliveryEvent> {
-    let at = at.unwrap_or_else(Utc::now);
+fn delivery_event(
+    now: DateTime<Utc>,
+    record_type: &str,
+    at: Option<DateTime<Utc>>,
+    reason: Option<String>,
+) -> Option<DeliveryEvent> {
+    let at = at.unwrap_or(now);
     match record_type {
         "Delivery" => Some(DeliveryEvent::Delivered { at }),
         "Bounce" => Some(DeliveryEvent::Bounced {

@@ -29,7 +29,8 @@ pub struct StripeAck {
 }
 
 /// Stripe's events, verified by the `Stripe-Signature` header over the raw body before anything
-/// else. Each event id is recorded once; a failure to record answers 5xx so Stripe retries.
+/// else. Each event id is recorded once; a store failure answers 5xx so Stripe retries (a
+/// redelivered paid checkout whose client is still PROVISIONING resumes provisioning).
 #[utoipa::path(
     tag = "webhooks",
     request_body(content = String, content_type = "application/json", description = "A Stripe event, as Stripe sends it"),
@@ -68,10 +69,15 @@ pub async fn stripe_webhook(
     let report = app::onboarding::handle_payment_event(state.provisioning(), &event, &ctx).await?;
     state.email_queued();
     let (status, provisioning) = match report {
-        PaymentEventReport::Duplicate => ("duplicate", None),
+        PaymentEventReport::Duplicate { provisioning } => ("duplicate", provisioning),
         PaymentEventReport::Unchanged => ("unchanged", None),
-        PaymentEventReport::Applied { provisioning } => ("applied", provisioning.map(|p| provisioning_word(&p))),
+        PaymentEventReport::Applied { provisioning } => ("applied", provisioning),
     };
+    // The store failed mid-way: answer 5xx so Stripe delivers again, which resumes provisioning.
+    if let Some(Err(ProvisionError::Store(error))) = provisioning {
+        return Err(error.into());
+    }
+    let provisioning = provisioning.map(|p| provisioning_word(&p));
     Ok(HttpResponse::Ok().json(StripeAck { status, provisioning }))
 }
 

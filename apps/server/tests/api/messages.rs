@@ -60,11 +60,19 @@ async fn an_admin_emails_a_client_and_finds_it_in_the_message_log(app: TestApp) 
         .expect("audited as ADMIN_EMAIL_SENT");
     assert_eq!(audited.entry.actor.role, domain::ActorRole::Admin);
 
-    let list: Value = messages(&app, &admin, &format!("?client_id={client_id}&template=admin-manual"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    // The outbox file is written just before the log records SENT.
+    let mut list = Value::Null;
+    for _ in 0..100 {
+        list = messages(&app, &admin, &format!("?client_id={client_id}&template=admin-manual"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        if list["items"][0]["status"] == "SENT" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["message_id"], queued["message_id"]);
     assert_eq!(list["items"][0]["status"], "SENT");

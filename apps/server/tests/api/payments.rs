@@ -251,10 +251,14 @@ async fn a_failure_half_way_through_provisioning_leaves_only_failed_and_a_rerun_
             .unwrap()
             .contains("injected failure")
     );
+    let started = entries
+        .iter()
+        .filter(|e| e.entry.action == domain::AuditAction::ProvisioningStarted);
+    assert_eq!(started.count(), 1, "a run that started, then failed");
     assert!(
         !entries
             .iter()
-            .any(|e| e.entry.action == domain::AuditAction::ProvisioningStarted)
+            .any(|e| e.entry.action == domain::AuditAction::ProvisioningComplete)
     );
 
     sqlx::raw_sql("DROP TRIGGER fail_half_way")

@@ -61,7 +61,26 @@ impl MessageRepository for PgStore {
         .fetch_all(&self.pool)
         .await
         .map_err(store_error)?;
-        let mut claimed = rows.iter().map(claimed_from_row).collect::<Result<Vec<_>, _>>()?;
+        let mut claimed = Vec::with_capacity(rows.len());
+        for row in &rows {
+            match claimed_from_row(row) {
+                Ok(email) => claimed.push(email),
+                // One unreadable row must not hold back the rest of the batch: it fails alone.
+                Err(error) => {
+                    let id: uuid::Uuid = col(row, "id")?;
+                    sqlx::query(
+                        "UPDATE message_logs SET status = 'FAILED', error = $1, model = NULL, updated_at = $2 \
+                         WHERE id = $3",
+                    )
+                    .bind(format!("unreadable: {error}"))
+                    .bind(now)
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(store_error)?;
+                }
+            }
+        }
         claimed.sort_by_key(|c| c.email.id);
         Ok(claimed)
     }

@@ -87,11 +87,13 @@ impl ProvisioningRepository for PgStore {
         client: ClientId,
         reason: &str,
         now: DateTime<Utc>,
-        audit_entry: &NewAuditEntry,
+        started: &NewAuditEntry,
+        failed: &NewAuditEntry,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await.map_err(store_error)?;
         sqlx::query(
-            "UPDATE clients SET onboarding_status = 'FAILED', provisioning_error = $1, updated_at = $2 WHERE id = $3",
+            "UPDATE clients SET provisioning_error = $1, updated_at = $2, onboarding_status = \
+             CASE WHEN onboarding_status = 'PROVISIONED' THEN onboarding_status ELSE 'FAILED' END WHERE id = $3",
         )
         .bind(reason)
         .bind(now)
@@ -99,7 +101,8 @@ impl ProvisioningRepository for PgStore {
         .execute(&mut *tx)
         .await
         .map_err(store_error)?;
-        audit::insert(&mut tx, audit_entry).await?;
+        audit::insert(&mut tx, started).await?;
+        audit::insert(&mut tx, failed).await?;
         tx.commit().await.map_err(store_error)
     }
 }

@@ -19,7 +19,8 @@ const MAX_DETAIL: usize = 300;
 ///   field or an unknown template) or 406 (inactive recipient: bounced or marked as spam before).
 ///   Sending it again gives the same answer, so every 422 is permanent.
 /// - `401`: the server token was refused. That is our configuration, not the email's fault, so it
-///   is transient: queued email survives until the token is fixed, instead of all failing for good.
+///   is transient: queued email is retried with back-off (for `MAIL_MAX_ATTEMPTS` attempts) while
+///   the token is fixed, instead of every email failing for good on the first refusal.
 /// - `429` and `5xx`: transient (rate limited, Postmark unwell).
 /// - any other `4xx`: permanent. Anything else (a redirect, say): transient.
 pub(crate) async fn interpret(response: Response, token: &str) -> Result<Delivery, SendError> {

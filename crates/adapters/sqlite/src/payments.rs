@@ -88,7 +88,9 @@ async fn apply(
         .bind(client_id.to_string())
         .fetch_optional(&mut *conn)
         .await
-        .map_err(store_error)?,
+        .map_err(store_error)?
+        // An unpaid checkout keeps the provider's ids but is no payment: nothing to audit.
+        .filter(|_| *paid),
         BillingChange::Subscription {
             client_id,
             subscription_id,
@@ -98,6 +100,7 @@ async fn apply(
             "UPDATE clients SET subscription_status = $1, stripe_subscription_id = $2, \
              stripe_customer_id = COALESCE($3, stripe_customer_id), subscription_event_at = $4, updated_at = $5 \
              WHERE (id = $6 OR ($6 IS NULL AND stripe_subscription_id = $2)) \
+             AND (stripe_subscription_id IS NULL OR stripe_subscription_id = $2 OR subscription_status = 'CANCELLED') \
              AND (subscription_event_at IS NULL OR subscription_event_at < $4) RETURNING id",
         )
         .bind(status.as_str())

@@ -78,7 +78,8 @@ pub fn parse_event(payload: &[u8]) -> Result<PaymentEvent, EventError> {
 
 fn change(kind: &str, object: &Value) -> BillingChange {
     let change = match kind {
-        "checkout.session.completed" => checkout_completed(object),
+        // A delayed payment method (Bacs, SEPA) completes the checkout unpaid, then reports here.
+        "checkout.session.completed" | "checkout.session.async_payment_succeeded" => checkout_completed(object),
         "customer.subscription.created" | "customer.subscription.updated" => {
             subscription_status(object["status"].as_str().unwrap_or_default())
                 .and_then(|status| subscription(object, status))
@@ -95,7 +96,8 @@ fn checkout_completed(session: &Value) -> Option<BillingChange> {
         client_id: client_id(&session["client_reference_id"])?,
         customer_id: id_of(&session["customer"]),
         subscription_id: id_of(&session["subscription"]),
-        paid: session["payment_status"].as_str() == Some("paid"),
+        // `no_payment_required`: a free trial or a full discount; the subscription is live all the same.
+        paid: matches!(session["payment_status"].as_str(), Some("paid" | "no_payment_required")),
     })
 }
 

@@ -10,8 +10,8 @@ mod users;
 pub use guard::{Refusal, admin_guard, client_guard, session_guard};
 pub use passwords::{IssueTokenError, SetPasswordError, issue_password_token, set_password};
 pub use recovery::{
-    FORGOT_REQUESTS_PER_ADDRESS_PER_HOUR, ForgotPasswordError, LINKS_PER_HOUR, ResendError, forgot_password,
-    resend_password_setup,
+    FORGOT_REQUESTS_PER_ADDRESS_PER_HOUR, ForgotPasswordError, LINKS_PER_HOUR, ResendError, resend_password_setup,
+    send_password_link, throttle_forgot_password,
 };
 pub use services::{AccessFailure, AccessServices};
 pub use sign_in::{LoginLimits, SignInError, SignedIn, sign_in};

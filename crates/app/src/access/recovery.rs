@@ -19,38 +19,48 @@ pub enum ForgotPasswordError {
     /// Too many requests from this address, known emails or not: the same for everyone.
     #[error("too many requests from this address")]
     Throttled { retry_after: Duration },
-    #[error(transparent)]
-    Failure(#[from] AccessFailure),
+}
+
+/// Counts a forgot-password request from the caller's address, whatever the email: beyond
+/// [`FORGOT_REQUESTS_PER_ADDRESS_PER_HOUR`] it is refused, the same way for every address.
+///
+/// # Errors
+/// [`ForgotPasswordError::Throttled`] with when to retry.
+pub async fn throttle_forgot_password(s: AccessServices<'_>, ctx: &RequestContext) -> Result<(), ForgotPasswordError> {
+    let Some(address) = &ctx.source_address else {
+        return Ok(());
+    };
+    let key = format!("forgot-password-address:{address}");
+    match s.limiter.check(&key, FORGOT_REQUESTS_PER_ADDRESS_PER_HOUR, HOUR).await {
+        Ok(RateDecision::Limited { retry_after }) => Err(ForgotPasswordError::Throttled { retry_after }),
+        Ok(RateDecision::Allowed { .. }) => Ok(()),
+        Err(error) => {
+            tracing::error!(error = ?error, "forgot-password rate limiter failed; allowing the request");
+            Ok(())
+        }
+    }
 }
 
 /// Emails a reset link (a setup link to a user who never set a password) to the user with this
-/// address. Whether or not such a user exists, the caller sees the same `Ok(())`: nothing is
-/// sent for an unknown or disabled address, nor beyond [`LINKS_PER_HOUR`] for one user.
+/// address. Nothing is sent for an unknown or disabled address, nor beyond [`LINKS_PER_HOUR`] for
+/// one user; the caller cannot tell these cases apart. Callers that answer a request should
+/// answer first and run this afterwards, so the time taken does not tell either.
 ///
 /// # Errors
-/// [`ForgotPasswordError::Throttled`] beyond [`FORGOT_REQUESTS_PER_ADDRESS_PER_HOUR`] from one
-/// address (decided before the email is looked at); a store failure.
-pub async fn forgot_password(
+/// [`AccessFailure`] when the store fails.
+pub async fn send_password_link(
     s: AccessServices<'_>,
     email: &Email,
     ctx: &RequestContext,
-) -> Result<(), ForgotPasswordError> {
-    if let Some(address) = &ctx.source_address {
-        let key = format!("forgot-password-address:{address}");
-        match s.limiter.check(&key, FORGOT_REQUESTS_PER_ADDRESS_PER_HOUR, HOUR).await {
-            Ok(RateDecision::Limited { retry_after }) => return Err(ForgotPasswordError::Throttled { retry_after }),
-            Ok(RateDecision::Allowed { .. }) => {}
-            Err(error) => tracing::error!(error = ?error, "forgot-password rate limiter failed; allowing the request"),
-        }
-    }
-    let Some(user) = s.store.find_user_by_email(email).await.map_err(AccessFailure::from)? else {
+) -> Result<(), AccessFailure> {
+    let Some(user) = s.store.find_user_by_email(email).await? else {
         return Ok(());
     };
     if user.status == UserStatus::Disabled {
         return Ok(());
     }
-    if let RateDecision::Limited { .. } = links_allowed(s, &user, "forgot-password").await {
-        tracing::info!(user_id = %user.id, "reset link not sent: hourly limit reached");
+    if let RateDecision::Limited { .. } = links_allowed(s, &user).await {
+        tracing::info!(user_id = %user.id, "password link not sent: hourly limit reached");
         return Ok(());
     }
     let kind = match user.password_status {
@@ -59,7 +69,7 @@ pub async fn forgot_password(
     };
     match issue_password_token(s, user.id, kind, ctx).await {
         Ok(_) | Err(IssueTokenError::UnknownUser) => Ok(()),
-        Err(IssueTokenError::Failure(failure)) => Err(failure.into()),
+        Err(IssueTokenError::Failure(failure)) => Err(failure),
     }
 }
 
@@ -103,7 +113,7 @@ pub async fn resend_password_setup(
     if user.password_status == PasswordStatus::Set {
         return Err(ResendError::PasswordAlreadySet);
     }
-    if let RateDecision::Limited { retry_after } = links_allowed(s, &user, "resend-setup").await {
+    if let RateDecision::Limited { retry_after } = links_allowed(s, &user).await {
         return Err(ResendError::RateLimited { retry_after });
     }
     match issue_password_token(s, user.id, TokenKind::Setup, ctx).await {
@@ -113,10 +123,10 @@ pub async fn resend_password_setup(
     }
 }
 
-/// Counts one link for the user under `route`. A failing limiter lets the link go: an extra
-/// email is a smaller harm than a user locked out of their account.
-async fn links_allowed(s: AccessServices<'_>, user: &PortalUser, route: &str) -> RateDecision {
-    let key = format!("{route}:{}", user.id);
+/// Counts one link for the user, whichever route sends it. A failing limiter lets the link go:
+/// an extra email is a smaller harm than a user locked out of their account.
+async fn links_allowed(s: AccessServices<'_>, user: &PortalUser) -> RateDecision {
+    let key = format!("password-link:{}", user.id);
     match s.limiter.check(&key, LINKS_PER_HOUR, HOUR).await {
         Ok(decision) => decision,
         Err(error) => {

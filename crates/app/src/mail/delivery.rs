@@ -28,7 +28,9 @@ pub struct DeliveryPolicy {
 impl Default for DeliveryPolicy {
     fn default() -> Self {
         Self {
-            batch: 200,
+            // Small claims: a batch must be sent well within its lease (32 / 8 × a 10 s timeout),
+            // or another worker would take the rest again.
+            batch: 32,
             concurrency: 8,
             max_attempts: 6,
             lease: Duration::from_secs(120),

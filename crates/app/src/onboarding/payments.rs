@@ -1,7 +1,7 @@
 //! Payment events: each applied once, newest-wins for the subscription; a completed, paid
 //! checkout sends the receipt and provisions the client.
 
-use domain::{AuditAction, Client, EmailContent, MessageId, NewAuditEntry, OutgoingEmail};
+use domain::{AuditAction, Client, EmailContent, MessageId, NewAuditEntry, OnboardingStatus, OutgoingEmail};
 use ports::{BillingChange, EventOutcome, PaymentEvent, ProvisionOutcome, StoreError};
 use serde_json::json;
 use uuid::Uuid;
@@ -12,8 +12,12 @@ use crate::RequestContext;
 /// What handling an event did.
 #[derive(Debug)]
 pub enum PaymentEventReport {
-    /// Seen before: acknowledged, nothing done.
-    Duplicate,
+    /// Seen before: acknowledged and not applied again. For a paid checkout whose client is still
+    /// PROVISIONING (the first delivery died before provisioning finished), provisioning is run
+    /// again, which is safe since it only creates what is missing.
+    Duplicate {
+        provisioning: Option<Result<ProvisionOutcome, ProvisionError>>,
+    },
     /// Recorded; it changed nothing.
     Unchanged,
     /// Applied; for a paid checkout, with how provisioning went.
@@ -60,7 +64,18 @@ pub async fn handle_payment_event(
     };
 
     match s.store.apply_payment_event(event, &entry, &receipt).await? {
-        EventOutcome::Duplicate => Ok(PaymentEventReport::Duplicate),
+        EventOutcome::Duplicate => {
+            let stuck = client
+                .as_ref()
+                .is_some_and(|c| c.onboarding_status == OnboardingStatus::Provisioning);
+            let provisioning = match &event.change {
+                BillingChange::CheckoutCompleted {
+                    client_id, paid: true, ..
+                } if stuck => Some(provision_client(s, *client_id, ctx).await),
+                _ => None,
+            };
+            Ok(PaymentEventReport::Duplicate { provisioning })
+        }
         EventOutcome::Unchanged => Ok(PaymentEventReport::Unchanged),
         EventOutcome::Applied => {
             let provisioning = match &event.change {

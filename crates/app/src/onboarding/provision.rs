@@ -58,7 +58,15 @@ pub async fn provision_client(
     let existing = s.store.list_requirements(client_id).await?;
     let user = s.store.find_user_by_email(&client.details.email).await?;
     let needs: Vec<PropertyNeeds> = properties.iter().map(needs_of).collect();
-    let plan = provisioning::plan(&client, &needs, &existing, user.as_ref()).map_err(ProvisionError::Refused)?;
+    let plan = match provisioning::plan(&client, &needs, &existing, user.as_ref()) {
+        Ok(plan) => plan,
+        // Not paid: nothing to fail; the client simply is not due an account yet.
+        Err(refusal @ PlanError::NotPaid) => return Err(ProvisionError::Refused(refusal)),
+        Err(refusal) => {
+            record_failure(s, &client, &refusal.to_string(), ctx).await?;
+            return Err(ProvisionError::Refused(refusal));
+        }
+    };
 
     let now = s.clock.now();
     let requirements = plan
@@ -91,19 +99,31 @@ pub async fn provision_client(
         Err(error) => {
             let reason = with_causes(&error);
             tracing::error!(client_id = %client_id, error = ?error, "provisioning failed");
-            let failed = entry(
-                AuditAction::ProvisioningFailed,
-                &client,
-                s.clock.now(),
-                ctx,
-                json!({ "reason": reason }),
-            );
-            s.store
-                .record_provisioning_failure(client_id, &reason, s.clock.now(), &failed)
-                .await?;
+            record_failure(s, &client, &reason, ctx).await?;
             Err(ProvisionError::Failed(reason))
         }
     }
+}
+
+/// FAILED with the reason, audited as a run that started and failed.
+async fn record_failure(
+    s: ProvisionServices<'_>,
+    client: &Client,
+    reason: &str,
+    ctx: &RequestContext,
+) -> Result<(), StoreError> {
+    let now = s.clock.now();
+    let started = entry(AuditAction::ProvisioningStarted, client, now, ctx, json!({}));
+    let failed = entry(
+        AuditAction::ProvisioningFailed,
+        client,
+        now,
+        ctx,
+        json!({ "reason": reason }),
+    );
+    s.store
+        .record_provisioning_failure(client.id, reason, now, &started, &failed)
+        .await
 }
 
 /// The error and its causes on one line: the reason an operator reads on the FAILED client.

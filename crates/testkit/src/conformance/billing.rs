@@ -296,9 +296,10 @@ pub async fn a_provisioning_failure_half_way_leaves_nothing_but_the_failure(h: &
     assert!(store.find_user_by_email(&client.details.email).await.unwrap().is_none());
     assert_eq!(emails_of(&*store, &client).await, 0);
 
+    let started = entry(AuditAction::ProvisioningStarted, Some(client.id));
     let failed = entry(AuditAction::ProvisioningFailed, Some(client.id));
     store
-        .record_provisioning_failure(client.id, "injected", Utc::now(), &failed)
+        .record_provisioning_failure(client.id, "injected", Utc::now(), &started, &failed)
         .await
         .unwrap();
     let stored = store.get_client(client.id).await.unwrap().unwrap();
@@ -312,7 +313,11 @@ pub async fn a_provisioning_failure_half_way_leaves_nothing_but_the_failure(h: &
         .collect();
     assert_eq!(
         actions,
-        [AuditAction::ProvisioningFailed, AuditAction::IntakeSubmitted],
+        [
+            AuditAction::ProvisioningFailed,
+            AuditAction::ProvisioningStarted,
+            AuditAction::IntakeSubmitted
+        ],
         "newest first"
     );
 

@@ -283,3 +283,24 @@ pub async fn messages_list_newest_first_filtered_and_paged(h: &impl StoreHarness
         .unwrap();
     assert_eq!(everyone.total, 6);
 }
+
+pub async fn an_unreadable_email_fails_alone_and_the_batch_goes_on(h: &impl StoreHarness) {
+    let store = h.store();
+    let now = Utc::now();
+    let good = queued(h, None, now).await;
+    let bad = queued(h, None, now).await;
+    // As if written by a version with another model for this template.
+    let sql = format!(
+        "UPDATE message_logs SET model = '{{\"unexpected\": true}}' WHERE id = '{}'",
+        bad.id
+    );
+    h.execute_raw(Box::leak(sql.into_boxed_str())).await.unwrap();
+    let claimed = store
+        .claim_due_emails(now, now + Duration::minutes(2), 10)
+        .await
+        .unwrap();
+    assert_eq!(claimed.iter().map(|c| c.email.id).collect::<Vec<_>>(), vec![good.id]);
+    let record = store.get_message(bad.id).await.unwrap().unwrap();
+    assert_eq!(record.status, MessageStatus::Failed);
+    assert!(record.error.unwrap().starts_with("unreadable"));
+}

@@ -48,6 +48,7 @@ macro_rules! store_conformance_tests {
             delivery_events_apply_once,
             a_change_that_fails_queues_no_email,
             messages_list_newest_first_filtered_and_paged,
+            an_unreadable_email_fails_alone_and_the_batch_goes_on,
         );
         $crate::store_conformance_tests!(@billing $make;
             a_payment_event_applies_once_under_concurrent_deliveries,

@@ -59,15 +59,21 @@ pub async fn forgot_password(
         }])
     })?;
     let ctx = state.request_context(&req);
-    app::access::forgot_password(state.access(), &email, &ctx)
+    app::access::throttle_forgot_password(state.access(), &ctx)
         .await
-        .map_err(|e| match e {
-            ForgotPasswordError::Throttled { retry_after } => ApiError::TooManyRequests {
+        .map_err(
+            |ForgotPasswordError::Throttled { retry_after }| ApiError::TooManyRequests {
                 retry_after_secs: retry_after.as_secs().max(1),
             },
-            ForgotPasswordError::Failure(f) => f.into(),
-        })?;
-    state.email_queued();
+        )?;
+    // Answer now, look the address up afterwards: a known address must not take longer.
+    let state = state.into_inner();
+    actix_web::rt::spawn(async move {
+        match app::access::send_password_link(state.access(), &email, &ctx).await {
+            Ok(()) => state.email_queued(),
+            Err(error) => tracing::error!(error = ?error, "sending a password link failed"),
+        }
+    });
     Ok(HttpResponse::Accepted().json(FORGOT_ACCEPTED))
 }
 

@@ -47,7 +47,7 @@ pub struct WebhookAck {
 /// of `POSTMARK_WEBHOOK_USERNAME` and `POSTMARK_WEBHOOK_PASSWORD`.
 #[utoipa::path(
     tag = "webhooks",
-    request_body = PostmarkReport,
+    request_body(content = PostmarkReport, content_type = "application/json"),
     responses(
         (status = 200, description = "Accepted (applied or ignored)", body = WebhookAck),
         (status = 400, description = "The body is not a Postmark report", body = Problem, content_type = "application/problem+json"),
@@ -59,7 +59,7 @@ pub struct WebhookAck {
 pub async fn postmark_webhook(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<PostmarkReport>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let Some(credentials) = &state.postmark_webhook else {
         return Err(ApiError::NotConfigured("the Postmark webhook is not configured"));
@@ -68,8 +68,11 @@ pub async fn postmark_webhook(
     if !basic_auth_matches(&req, user, password.expose_secret()) {
         return Err(ApiError::WebhookUnauthorized);
     }
-    let report = body.into_inner();
+    // Only an authenticated caller learns anything about the body.
+    let report: PostmarkReport = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::MalformedBody(format!("the body is not a Postmark report: {e}")))?;
     let event = delivery_event(
+        state.clock.now(),
         &report.record_type,
         report.delivered_at.or(report.bounced_at),
         report.bounce_type.map(|kind| match &report.description {
