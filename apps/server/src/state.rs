@@ -61,7 +61,6 @@ impl AppState {
         ProvisionServices {
             store: &*self.store,
             clock: &*self.clock,
-            rng: &*self.rng,
             links: &self.links,
         }
     }

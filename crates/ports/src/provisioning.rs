@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{ClientId, NewAuditEntry, OutgoingEmail, PasswordToken, PortalUser, Requirement};
+use domain::{ClientId, NewAuditEntry, OutgoingEmail, PortalUser, Requirement};
 
 use crate::StoreError;
 
@@ -13,8 +13,8 @@ pub struct ProvisioningWrite {
     pub client_id: ClientId,
     /// Requirements to create; one that exists already (same property and type) is skipped.
     pub requirements: Vec<Requirement>,
-    /// The client's portal user with its setup token and the email carrying the link, created
-    /// together only when no user has the email yet.
+    /// The client's portal user and the email that will carry its setup link, created together
+    /// only when no user has the email yet.
     pub user: Option<NewPortalAccount>,
     pub started: NewAuditEntry,
     pub completed: NewAuditEntry,
@@ -24,7 +24,7 @@ pub struct ProvisioningWrite {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewPortalAccount {
     pub user: PortalUser,
-    pub setup_token: PasswordToken,
+    /// Its link's token is made when it is sent.
     pub setup_email: OutgoingEmail,
 }
 

@@ -58,17 +58,13 @@ pub trait UserRepository: Send + Sync {
 
 #[async_trait]
 pub trait PasswordTokenRepository: Send + Sync {
-    /// Stores a new token and revokes every earlier unused token of the same user and kind, with
-    /// the email that carries the link and the audit entry, atomically.
+    /// Stores a new token and revokes every earlier unused token of the same user and kind,
+    /// atomically. Called as the email carrying its link is sent, so no plaintext token ever
+    /// waits in the database.
     ///
     /// # Errors
-    /// [`StoreError`] when the store fails; nothing is written or queued then.
-    async fn issue_password_token(
-        &self,
-        token: &PasswordToken,
-        email: &OutgoingEmail,
-        audit: &NewAuditEntry,
-    ) -> Result<(), StoreError>;
+    /// [`StoreError`] when the store fails; nothing is written then.
+    async fn issue_password_token(&self, token: &PasswordToken) -> Result<(), StoreError>;
 
     /// The token stored under this SHA-256 hash, whatever its state.
     ///

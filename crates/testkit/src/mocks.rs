@@ -50,7 +50,7 @@ mockall::mock! {
 
     #[async_trait]
     impl PasswordTokenRepository for Store {
-        async fn issue_password_token(&self, token: &PasswordToken, email: &OutgoingEmail, audit: &NewAuditEntry) -> Result<(), StoreError>;
+        async fn issue_password_token(&self, token: &PasswordToken) -> Result<(), StoreError>;
         async fn find_password_token(&self, token_hash: &[u8; 32]) -> Result<Option<PasswordToken>, StoreError>;
         async fn set_password_with_token(&self, token_id: uuid::Uuid, password_hash: &StoredPasswordHash, now: DateTime<Utc>, notice: &OutgoingEmail, audit: &NewAuditEntry) -> Result<(), UseTokenError>;
     }

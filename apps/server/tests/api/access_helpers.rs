@@ -64,14 +64,31 @@ pub async fn invited_client_user(app: &TestApp, email: &str) -> PortalUser {
     .await
 }
 
+/// Queues a setup or reset email for the user, waits for the server to send it to its outbox,
+/// and returns the token at the end of the emailed link, as the user would click it.
 pub async fn token_for(app: &TestApp, user: &PortalUser, kind: TokenKind) -> String {
-    with_services(&*app.store, async |s| {
-        let token = app::access::issue_password_token(s, user.id, kind, &RequestContext::system())
+    let message_id = with_services(&*app.store, async |s| {
+        app::access::queue_password_link(s, user.id, kind, &RequestContext::system())
             .await
-            .unwrap();
-        token.expose().to_owned()
+            .unwrap()
     })
-    .await
+    .await;
+    emailed_token(&app.settings.data_dir.join("outbox"), message_id).await
+}
+
+/// The token in the link of the email `message_id`, once it is in the outbox.
+pub async fn emailed_token(outbox: &std::path::Path, message_id: domain::MessageId) -> String {
+    let file = outbox.join(format!("{message_id}.json"));
+    for _ in 0..200 {
+        if let Ok(bytes) = std::fs::read(&file) {
+            let email: Value = serde_json::from_slice(&bytes).unwrap();
+            let model = &email["model"];
+            let link = model["setup_url"].as_str().or(model["reset_url"].as_str()).unwrap();
+            return link.split_once("token=").unwrap().1.to_owned();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("email {message_id} never reached the outbox");
 }
 
 /// A client user with a password set.

@@ -81,12 +81,7 @@ impl UserRepository for PgStore {
 
 #[async_trait]
 impl PasswordTokenRepository for PgStore {
-    async fn issue_password_token(
-        &self,
-        token: &PasswordToken,
-        email: &OutgoingEmail,
-        audit_entry: &NewAuditEntry,
-    ) -> Result<(), StoreError> {
+    async fn issue_password_token(&self, token: &PasswordToken) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await.map_err(store_error)?;
         sqlx::query(
             "UPDATE password_tokens SET revoked_at = $1 \
@@ -99,8 +94,6 @@ impl PasswordTokenRepository for PgStore {
         .await
         .map_err(store_error)?;
         insert_token(&mut tx, token).await?;
-        messages::queue(&mut tx, email).await?;
-        audit::insert(&mut tx, audit_entry).await?;
         tx.commit().await.map_err(store_error)
     }
 

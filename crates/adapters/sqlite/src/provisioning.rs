@@ -9,7 +9,7 @@ use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
 use crate::error::{col, corrupt, parsed, store_error};
-use crate::users::{insert_token, insert_user};
+use crate::users::insert_user;
 use crate::{SqliteStore, audit, messages};
 
 #[async_trait]
@@ -57,7 +57,6 @@ impl ProvisioningRepository for SqliteStore {
         if let Some(account) = &write.user {
             user_created = insert_user(&mut tx, &account.user, true).await.map_err(store_error)? == 1;
             if user_created {
-                insert_token(&mut tx, &account.setup_token).await?;
                 messages::queue(&mut tx, &account.setup_email).await?;
             }
         }

@@ -79,12 +79,7 @@ impl UserRepository for SqliteStore {
 
 #[async_trait]
 impl PasswordTokenRepository for SqliteStore {
-    async fn issue_password_token(
-        &self,
-        token: &PasswordToken,
-        email: &OutgoingEmail,
-        audit_entry: &NewAuditEntry,
-    ) -> Result<(), StoreError> {
+    async fn issue_password_token(&self, token: &PasswordToken) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE password_tokens SET revoked_at = $1 \
@@ -97,8 +92,6 @@ impl PasswordTokenRepository for SqliteStore {
         .await
         .map_err(store_error)?;
         insert_token(&mut tx, token).await?;
-        messages::queue(&mut tx, email).await?;
-        audit::insert(&mut tx, audit_entry).await?;
         tx.commit().await.map_err(store_error)
     }
 

@@ -8,7 +8,7 @@ mod sign_in;
 mod users;
 
 pub use guard::{Refusal, admin_guard, client_guard, session_guard};
-pub use passwords::{IssueTokenError, SetPasswordError, issue_password_token, set_password};
+pub use passwords::{IssueTokenError, SetPasswordError, queue_password_link, set_password};
 pub use recovery::{
     FORGOT_REQUESTS_PER_ADDRESS_PER_HOUR, ForgotPasswordError, LINKS_PER_HOUR, ResendError, resend_password_setup,
     send_password_link, throttle_forgot_password,

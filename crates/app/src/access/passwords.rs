@@ -1,11 +1,11 @@
-//! Password tokens and setting a password with one. Only a token's hash is stored or looked up;
-//! the plaintext leaves here once, for the email that carries the link.
+//! Password links and setting a password with one. Only a token's hash is stored or looked up;
+//! the plaintext exists only in the email that carries the link, made as it is sent.
 
 use chrono::{DateTime, Utc};
 use domain::{
     Actor, ActorRole, AuditAction, EmailContent, MessageId, NewAuditEntry, OutgoingEmail, PortalUser, TokenKind, UserId,
 };
-use identity::{NewPassword, PasswordError, TokenHash, TokenPlaintext, issue_token};
+use identity::{NewPassword, PasswordError, TOKEN_TTL, TokenHash};
 use ports::UseTokenError;
 use serde_json::json;
 use uuid::Uuid;
@@ -21,18 +21,19 @@ pub enum IssueTokenError {
     Failure(#[from] AccessFailure),
 }
 
-/// Issues a setup or reset token for the user, revoking earlier ones of the same kind, and queues
-/// the email carrying its link in the same transaction. Returns the plaintext (valid for 60
-/// minutes) for callers that deliver the link another way, such as tests standing in for a user.
+/// Queues a setup or reset email for the user, audited as PASSWORD_TOKEN_ISSUED. Its token is
+/// made as it is sent (see [`crate::mail::deliver_due`]): valid for 60 minutes from then,
+/// revoking the user's earlier tokens of the kind, and never stored in plaintext while the
+/// email waits. Returns the email's id.
 ///
 /// # Errors
-/// [`IssueTokenError::UnknownUser`], or a store failure (nothing is issued then).
-pub async fn issue_password_token(
+/// [`IssueTokenError::UnknownUser`], or a store failure (nothing is queued then).
+pub async fn queue_password_link(
     s: AccessServices<'_>,
     user_id: UserId,
     kind: TokenKind,
     ctx: &RequestContext,
-) -> Result<TokenPlaintext, IssueTokenError> {
+) -> Result<MessageId, IssueTokenError> {
     let user = s
         .store
         .get_user(user_id)
@@ -40,44 +41,29 @@ pub async fn issue_password_token(
         .map_err(AccessFailure::from)?
         .ok_or(IssueTokenError::UnknownUser)?;
     let now = s.clock.now();
-    let issued = issue_token(kind, now, s.rng);
-    let token = domain::PasswordToken {
-        id: Uuid::now_v7(),
-        user_id,
-        kind,
-        token_hash: issued.hash.to_bytes(),
-        created_at: now,
-        expires_at: issued.expires_at,
-        used_at: None,
-        revoked_at: None,
+    let recipient_name = recipient_name(s, &user).await?;
+    let minutes = u32::try_from(TOKEN_TTL.num_minutes()).unwrap_or(60);
+    let content = match kind {
+        TokenKind::Setup => EmailContent::PasswordSetup {
+            recipient_name,
+            setup_url: s.links.set_password(""),
+            expires_in_minutes: minutes,
+        },
+        TokenKind::Reset => EmailContent::PasswordReset {
+            recipient_name,
+            reset_url: s.links.reset_password(""),
+            expires_in_minutes: minutes,
+        },
     };
+    let email = outgoing(&user, content, now);
     let mut entry = NewAuditEntry::new(Uuid::now_v7(), now, AuditAction::PasswordTokenIssued, ctx.actor.clone());
     entry.client_id = user.client_id;
     entry.resource_type = Some("user".into());
     entry.resource_id = Some(user.id.to_string());
     entry.request_id = ctx.request_id.clone();
-    let recipient_name = recipient_name(s, &user).await?;
-    let link = issued.plaintext.expose();
-    let minutes = u32::try_from((issued.expires_at - now).num_minutes()).unwrap_or(60);
-    let content = match kind {
-        TokenKind::Setup => EmailContent::PasswordSetup {
-            recipient_name,
-            setup_url: s.links.set_password(link),
-            expires_in_minutes: minutes,
-        },
-        TokenKind::Reset => EmailContent::PasswordReset {
-            recipient_name,
-            reset_url: s.links.reset_password(link),
-            expires_in_minutes: minutes,
-        },
-    };
-    let email = outgoing(&user, content, now);
-    entry.metadata = Some(json!({ "kind": kind, "expires_at": issued.expires_at, "message_id": email.id }));
-    s.store
-        .issue_password_token(&token, &email, &entry)
-        .await
-        .map_err(AccessFailure::from)?;
-    Ok(issued.plaintext)
+    entry.metadata = Some(json!({ "kind": kind, "message_id": email.id }));
+    s.store.queue_email(&email, &entry).await.map_err(AccessFailure::from)?;
+    Ok(email.id)
 }
 
 #[derive(Debug, thiserror::Error)]

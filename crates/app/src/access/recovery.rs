@@ -5,7 +5,7 @@ use std::time::Duration;
 use domain::{ClientId, Email, PasswordStatus, PortalUser, TokenKind, UserStatus};
 use ports::RateDecision;
 
-use super::{AccessFailure, AccessServices, IssueTokenError, issue_password_token};
+use super::{AccessFailure, AccessServices, IssueTokenError, queue_password_link};
 use crate::RequestContext;
 
 /// Links emailed to one user within an hour, by either route: more is someone else's doing.
@@ -67,7 +67,7 @@ pub async fn send_password_link(
         PasswordStatus::NotSet => TokenKind::Setup,
         PasswordStatus::Set => TokenKind::Reset,
     };
-    match issue_password_token(s, user.id, kind, ctx).await {
+    match queue_password_link(s, user.id, kind, ctx).await {
         Ok(_) | Err(IssueTokenError::UnknownUser) => Ok(()),
         Err(IssueTokenError::Failure(failure)) => Err(failure),
     }
@@ -116,7 +116,7 @@ pub async fn resend_password_setup(
     if let RateDecision::Limited { retry_after } = links_allowed(s, &user).await {
         return Err(ResendError::RateLimited { retry_after });
     }
-    match issue_password_token(s, user.id, TokenKind::Setup, ctx).await {
+    match queue_password_link(s, user.id, TokenKind::Setup, ctx).await {
         Ok(_) => Ok(()),
         Err(IssueTokenError::UnknownUser) => Err(ResendError::NotProvisioned),
         Err(IssueTokenError::Failure(failure)) => Err(failure.into()),

@@ -5,9 +5,11 @@
 
 use std::time::Duration;
 
+use domain::{EmailContent, OutgoingEmail, PasswordToken, TokenKind, UserStatus};
 use futures_util::StreamExt;
-use identity::RandomSource;
+use identity::{RandomSource, issue_token};
 use ports::{ClaimedEmail, Clock, Mailer, SendError, Store, StoreError};
+use uuid::Uuid;
 
 /// How the worker paces itself and when it gives up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +77,42 @@ impl DeliveryReport {
     }
 }
 
+/// A password email's link gets its token now, as it is sent: 60 minutes from now, revoking the
+/// user's earlier tokens of its kind. The queued email holds the link without it, so no usable
+/// token ever waits in the database. `Ok(Err(reason))` when the link can no longer be made (the
+/// user is gone or disabled): the email fails for good.
+async fn with_fresh_link(
+    s: DeliveryServices<'_>,
+    mut email: OutgoingEmail,
+) -> Result<Result<OutgoingEmail, String>, StoreError> {
+    let (kind, url) = match &mut email.content {
+        EmailContent::PasswordSetup { setup_url, .. } => (TokenKind::Setup, setup_url),
+        EmailContent::PasswordReset { reset_url, .. } => (TokenKind::Reset, reset_url),
+        _ => return Ok(Ok(email)),
+    };
+    let Some(user) = s.store.find_user_by_email(&email.to).await? else {
+        return Ok(Err("the recipient has no account any more".into()));
+    };
+    if user.status == UserStatus::Disabled {
+        return Ok(Err("the recipient's account is disabled".into()));
+    }
+    let now = s.clock.now();
+    let issued = issue_token(kind, now, s.rng);
+    let token = PasswordToken {
+        id: Uuid::now_v7(),
+        user_id: user.id,
+        kind,
+        token_hash: issued.hash.to_bytes(),
+        created_at: now,
+        expires_at: issued.expires_at,
+        used_at: None,
+        revoked_at: None,
+    };
+    s.store.issue_password_token(&token).await?;
+    url.push_str(issued.plaintext.expose());
+    Ok(Ok(email))
+}
+
 /// The ports delivery needs.
 #[derive(Clone, Copy)]
 pub struct DeliveryServices<'a> {
@@ -131,12 +169,17 @@ pub async fn drain(s: DeliveryServices<'_>) -> Result<DeliveryReport, StoreError
 }
 
 async fn deliver_one(s: DeliveryServices<'_>, claimed: ClaimedEmail) -> Result<DeliveryReport, StoreError> {
-    let email = &claimed.email;
     let mut report = DeliveryReport {
         claimed: 1,
         ..DeliveryReport::default()
     };
-    match s.mailer.send(email).await {
+    let prepared = with_fresh_link(s, claimed.email.clone()).await?;
+    let sent = match &prepared {
+        Ok(email) => s.mailer.send(email).await,
+        Err(reason) => Err(SendError::Permanent(reason.clone())),
+    };
+    let email = &claimed.email;
+    match sent {
         Ok(delivery) => {
             s.store.record_sent(email.id, &delivery, s.clock.now()).await?;
             tracing::info!(message_id = %email.id, template = %email.content.alias(), mailer = s.mailer.name(), "email sent");

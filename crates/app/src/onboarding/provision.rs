@@ -5,10 +5,10 @@
 use chrono::{DateTime, Utc};
 use compliance::{PropertyFacts, RequirementType, rule_for};
 use domain::{
-    AuditAction, Client, ClientId, EmailContent, MessageId, NewAuditEntry, OutgoingEmail, PasswordStatus,
-    PasswordToken, PortalUser, Property, Requirement, RequirementId, Role, TokenKind, UserId, UserStatus,
+    AuditAction, Client, ClientId, EmailContent, MessageId, NewAuditEntry, OutgoingEmail, PasswordStatus, PortalUser,
+    Property, Requirement, RequirementId, Role, UserId, UserStatus,
 };
-use identity::{RandomSource, issue_token};
+use identity::TOKEN_TTL;
 use ports::{Clock, NewPortalAccount, ProvisionOutcome, ProvisioningWrite, Store, StoreError};
 use provisioning::{PlanError, PropertyNeeds};
 use serde_json::json;
@@ -22,7 +22,6 @@ use crate::mail::Links;
 pub struct ProvisionServices<'a> {
     pub store: &'a dyn Store,
     pub clock: &'a dyn Clock,
-    pub rng: &'a dyn RandomSource,
     pub links: &'a Links,
 }
 
@@ -150,7 +149,7 @@ fn needs_of(property: &Property) -> PropertyNeeds {
     }
 }
 
-/// The client's portal user, invited, with a setup token and the email carrying its link.
+/// The client's portal user, invited, and the email that will carry its setup link.
 fn new_account(s: ProvisionServices<'_>, client: &Client, now: DateTime<Utc>) -> NewPortalAccount {
     let user = PortalUser {
         id: UserId::from_uuid(Uuid::now_v7()),
@@ -164,33 +163,19 @@ fn new_account(s: ProvisionServices<'_>, client: &Client, now: DateTime<Utc>) ->
         created_at: now,
         updated_at: now,
     };
-    let issued = issue_token(TokenKind::Setup, now, s.rng);
-    let setup_token = PasswordToken {
-        id: Uuid::now_v7(),
-        user_id: user.id,
-        kind: TokenKind::Setup,
-        token_hash: issued.hash.to_bytes(),
-        created_at: now,
-        expires_at: issued.expires_at,
-        used_at: None,
-        revoked_at: None,
-    };
     let setup_email = OutgoingEmail {
         id: MessageId::from_uuid(Uuid::now_v7()),
         client_id: Some(client.id),
         to: client.details.email.clone(),
         content: EmailContent::PasswordSetup {
             recipient_name: client.details.full_name.as_str().to_owned(),
-            setup_url: s.links.set_password(issued.plaintext.expose()),
-            expires_in_minutes: u32::try_from((issued.expires_at - now).num_minutes()).unwrap_or(60),
+            // The token is made as the email is sent.
+            setup_url: s.links.set_password(""),
+            expires_in_minutes: u32::try_from(TOKEN_TTL.num_minutes()).unwrap_or(60),
         },
         created_at: now,
     };
-    NewPortalAccount {
-        user,
-        setup_token,
-        setup_email,
-    }
+    NewPortalAccount { user, setup_email }
 }
 
 fn entry(

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, SubsecRound, TimeZone, Utc};
 use domain::{
     Actor, AuditAction, Client, ClientId, EmailContent, MessageId, MessageStatus, NewAuditEntry, OnboardingStatus,
-    OutgoingEmail, PasswordStatus, PasswordToken, PortalUser, Property, PropertyId, Requirement, RequirementId,
-    RequirementType, Role, SubscriptionStatus, TokenKind, UserId, UserStatus,
+    OutgoingEmail, PasswordStatus, PortalUser, Property, PropertyId, Requirement, RequirementId, RequirementType, Role,
+    SubscriptionStatus, UserId, UserStatus,
 };
 use ports::{
     BillingChange, EventOutcome, MessageFilter, NewPortalAccount, PaymentEvent, ProvisionOutcome, ProvisioningWrite,
@@ -221,22 +221,11 @@ fn write_for(client: &Client, properties: &[PropertyId]) -> ProvisioningWrite {
         created_at: now,
         updated_at: now,
     };
-    let setup_token = PasswordToken {
-        id: Uuid::now_v7(),
-        user_id: user.id,
-        kind: TokenKind::Setup,
-        token_hash: *Uuid::new_v4().as_bytes().repeat(2).first_chunk::<32>().unwrap(),
-        created_at: now,
-        expires_at: now + Duration::minutes(60),
-        used_at: None,
-        revoked_at: None,
-    };
     ProvisioningWrite {
         client_id: client.id,
         requirements,
         user: Some(NewPortalAccount {
             user,
-            setup_token,
             setup_email: email_for(client),
         }),
         started: entry(AuditAction::ProvisioningStarted, Some(client.id)),

@@ -38,7 +38,6 @@ macro_rules! store_conformance_tests {
             disabling_a_user_ends_its_sessions,
             a_revoked_session_stays_revoked_until_it_would_have_expired,
             a_second_factor_code_and_a_recovery_code_each_work_once,
-            a_token_and_its_email_are_written_together_or_not_at_all,
         );
         $crate::store_conformance_tests!(@messages $make;
             a_queued_email_is_claimed_once_per_lease,
