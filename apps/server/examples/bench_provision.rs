@@ -101,7 +101,7 @@ async fn main() {
 fn report(what: &str, count: usize, started: Instant) {
     let seconds = started.elapsed().as_secs_f64();
     println!(
-        "{what}: {count} in {seconds:.1} s = {:.0} clients/s, {:.1} ms each at the concurrency used",
+        "{what}: {count} in {seconds:.1} s = {:.0} clients/s ({:.1} ms of wall time per client)",
         count as f64 / seconds,
         seconds * 1e3 / count as f64
     );
