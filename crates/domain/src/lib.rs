@@ -5,6 +5,7 @@ mod macros;
 
 pub mod audit;
 pub mod client;
+pub mod document;
 pub mod email;
 pub mod ids;
 pub mod mail;
@@ -17,6 +18,7 @@ pub mod user;
 
 pub use audit::{Actor, ActorRole, AuditAction, AuditEntry, ChainHash, ChainHashError, NewAuditEntry, Seal};
 pub use client::{Client, ClientType, Intake, NewClient, OnboardingStatus, PreferredContact, SubscriptionStatus};
+pub use document::{DisplayName, DocumentStatus, FileType, FileTypeError, SNIFF_BYTES};
 pub use email::{Email, EmailError};
 pub use ids::{ClientId, MessageId, PropertyId, RequestId, RequirementId, UserId};
 pub use mail::{DueItem, EmailContent, MessageStatus, OutgoingEmail, RagCounts, TemplateAlias};

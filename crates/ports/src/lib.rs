@@ -3,6 +3,7 @@
 
 mod audit;
 mod clock;
+mod documents;
 mod error;
 mod hasher;
 mod mail;
@@ -14,6 +15,7 @@ mod users;
 
 pub use audit::{AuditLog, ChainHead};
 pub use clock::Clock;
+pub use documents::{DocumentDownload, DocumentStore, DocumentUpload, StorageError, StorageKey};
 pub use error::{BoxError, StoreError};
 pub use hasher::PasswordHasher;
 pub use mail::{
