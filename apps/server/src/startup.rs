@@ -211,6 +211,7 @@ impl Application {
             postmark_webhook: settings.mail.webhook_credentials.clone().map(Arc::new),
             payments: open_payment_gateway(settings)?,
             stripe_webhook_secret: settings.payments.webhook_secret.clone(),
+            trusted_proxies: Arc::from(settings.trusted_proxies.as_slice()),
         };
         let openapi =
             web::Data::new(serde_json::to_value(http::openapi()).context("serialising the OpenAPI document")?);

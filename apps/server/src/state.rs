@@ -1,9 +1,12 @@
 //! What every handler shares: the ports, behind `Arc<dyn …>` so one binary serves either backend.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use actix_web::{HttpMessage, HttpRequest};
 use app::RequestContext;
+
+use crate::http::client_address::client_address;
 use app::access::AccessServices;
 use app::mail::Links;
 use app::onboarding::{IntakeLimits, ProvisionServices};
@@ -39,6 +42,8 @@ pub struct AppState {
     pub payments: Option<Arc<dyn PaymentGateway>>,
     /// Verifies Stripe's webhook; `None` turns the webhook off (503).
     pub stripe_webhook_secret: Option<SecretString>,
+    /// Proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`).
+    pub trusted_proxies: Arc<[IpAddr]>,
 }
 
 impl AppState {
@@ -76,8 +81,8 @@ impl AppState {
         RequestContext {
             actor: Actor::anonymous(),
             request_id: req.extensions().get::<RequestId>().cloned(),
-            // The peer address, not a forwarded header: a client cannot choose its own bucket.
-            source_address: req.peer_addr().map(|a| a.ip().to_string()),
+            // The peer, or what a trusted proxy says: a client cannot choose its own bucket.
+            source_address: client_address(req, &self.trusted_proxies).map(|a| a.to_string()),
         }
     }
 }

@@ -48,6 +48,8 @@ pub struct Settings {
     /// How long a session lasts.
     pub session_ttl: Duration,
     pub cors_allowed_origins: Vec<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (for per-address limits).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The portal's public address; every emailed link starts with it (never with a Host header).
     pub public_base_url: Option<String>,
     pub mail: MailSettings,
@@ -130,6 +132,19 @@ impl Settings {
                         .filter(|o| !o.is_empty())
                         .collect()
                 })
+                .unwrap_or_default(),
+            trusted_proxies: var("TRUSTED_PROXIES")
+                .map(|v| {
+                    v.split(',')
+                        .map(str::trim)
+                        .filter(|a| !a.is_empty())
+                        .map(|a| {
+                            a.parse()
+                                .map_err(|_| invalid("TRUSTED_PROXIES", format!("`{a}` is not an IP address")))
+                        })
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .transpose()?
                 .unwrap_or_default(),
             public_base_url: var("PUBLIC_BASE_URL").or_else(|| var("FRONTEND_URL")),
             mail: MailSettings::from_lookup(&var, &number)?,
@@ -218,6 +233,7 @@ impl fmt::Debug for Settings {
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "[REDACTED]"))
             .field("session_ttl", &self.session_ttl)
             .field("cors_allowed_origins", &self.cors_allowed_origins)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("public_base_url", &self.public_base_url)
             .field("mail", &self.mail)
             .field("payments", &self.payments)
@@ -355,5 +371,16 @@ mod tests {
             "INTAKE_RATE_LIMIT_PER_MINUTE"
         );
         assert_eq!(settings(&[("ENVIRONMENT", "staging")]).unwrap_err().name, "ENVIRONMENT");
+        assert_eq!(
+            settings(&[("TRUSTED_PROXIES", "10.0.0.1, proxy")]).unwrap_err().name,
+            "TRUSTED_PROXIES"
+        );
+        assert_eq!(
+            settings(&[("TRUSTED_PROXIES", "10.0.0.1, ::1")])
+                .unwrap()
+                .trusted_proxies
+                .len(),
+            2
+        );
     }
 }

@@ -118,6 +118,7 @@ mod tests {
             postmark_webhook: None,
             payments: None,
             stripe_webhook_secret: None,
+            trusted_proxies: Arc::from([]),
         }
     }
 

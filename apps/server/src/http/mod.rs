@@ -1,6 +1,7 @@
 //! The HTTP API: routes, middleware and the OpenAPI document built from the handlers.
 
 pub mod auth;
+pub mod client_address;
 pub mod health;
 pub mod intake;
 pub mod messages;
