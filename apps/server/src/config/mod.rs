@@ -10,9 +10,11 @@ use secrecy::{ExposeSecret, SecretString};
 
 mod mail;
 mod payments;
+mod storage;
 
 pub use mail::{MailSettings, MailTransport};
 pub use payments::{PaymentSettings, StripeCheckout};
+pub use storage::DocumentStorage;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -41,6 +43,8 @@ pub struct Settings {
     pub environment: Environment,
     pub bind_addr: SocketAddr,
     pub data_dir: PathBuf,
+    /// Where evidence files are kept.
+    pub documents: DocumentStorage,
     /// `None` means SQLite in the data directory.
     pub database_url: Option<SecretString>,
     pub database_max_connections: u32,
@@ -117,10 +121,12 @@ impl Settings {
             None => LogFormat::Pretty,
             Some(other) => return Err(invalid("LOG_FORMAT", format!("`{other}` is not json or pretty"))),
         };
+        let data_dir = PathBuf::from(var("DATA_DIR").unwrap_or_else(|| "./data".into()));
         let settings = Self {
             environment,
             bind_addr,
-            data_dir: PathBuf::from(var("DATA_DIR").unwrap_or_else(|| "./data".into())),
+            documents: DocumentStorage::from_lookup(&var, &data_dir)?,
+            data_dir,
             database_url: var("DATABASE_URL").map(SecretString::from),
             database_max_connections: number("DATABASE_MAX_CONNECTIONS", 16)?,
             jwt_secret: var("JWT_SECRET").map(SecretString::from),
@@ -228,6 +234,7 @@ impl fmt::Debug for Settings {
             .field("environment", &self.environment)
             .field("bind_addr", &self.bind_addr)
             .field("data_dir", &self.data_dir)
+            .field("documents", &self.documents)
             .field("database_url", &redact_url(&self.database_url()))
             .field("database_max_connections", &self.database_max_connections)
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "[REDACTED]"))
@@ -361,6 +368,29 @@ mod tests {
         assert!(!printed.contains("super-secret-jwt-value"), "{printed}");
         assert!(!printed.contains("db-password"), "{printed}");
         assert!(printed.contains("postgres://app:[REDACTED]@db:5432/vault"), "{printed}");
+    }
+
+    #[test]
+    fn documents_live_under_the_data_dir_unless_a_bucket_is_named() {
+        let local = settings(&[("DATA_DIR", "/srv/vault")]).unwrap();
+        assert!(
+            matches!(local.documents, DocumentStorage::Local(ref p) if p == std::path::Path::new("/srv/vault/documents"))
+        );
+        let s3 = [
+            ("DOCUMENT_STORE", "s3://evidence/vault/"),
+            ("S3_ACCESS_KEY_ID", "AKIA"),
+            ("S3_SECRET_ACCESS_KEY", "s3-secret-value"),
+        ];
+        let bucket = settings(&s3).unwrap();
+        assert!(
+            matches!(&bucket.documents, DocumentStorage::S3 { bucket, prefix, .. } if bucket == "evidence" && prefix == "vault")
+        );
+        assert!(!format!("{bucket:?}").contains("s3-secret-value"));
+        assert_eq!(settings(&s3[..2]).unwrap_err().name, "S3_SECRET_ACCESS_KEY");
+        assert_eq!(
+            settings(&[("DOCUMENT_STORE", "ftp://x")]).unwrap_err().name,
+            "DOCUMENT_STORE"
+        );
     }
 
     #[test]
