@@ -362,9 +362,15 @@ mod tests {
         let s = settings(&[
             ("JWT_SECRET", "super-secret-jwt-value"),
             ("DATABASE_URL", "postgres://app:db-password@db:5432/vault"),
+            ("STRIPE_API_KEY", "sk_live_stripe_key_value"),
+            ("STRIPE_PRICE_PLAN_1", "price_1"),
+            ("STRIPE_PRICE_PLAN_2_5", "price_2"),
+            ("STRIPE_PRICE_PLAN_6_15", "price_3"),
+            ("STRIPE_WEBHOOK_SECRET", "whsec_webhook_value"),
         ])
         .unwrap();
         let printed = format!("{s:?}");
+        assert!(!printed.contains("sk_live_stripe_key_value") && !printed.contains("whsec_webhook_value"), "{printed}");
         assert!(!printed.contains("super-secret-jwt-value"), "{printed}");
         assert!(!printed.contains("db-password"), "{printed}");
         assert!(printed.contains("postgres://app:[REDACTED]@db:5432/vault"), "{printed}");
