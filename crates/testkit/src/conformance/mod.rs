@@ -2,6 +2,7 @@
 //! invoke the macro with a harness factory, which yields one named test per check.
 
 pub mod billing;
+pub mod document_store;
 pub mod messages;
 pub mod rate_limiter;
 pub mod store;
@@ -14,7 +15,7 @@ pub use store::StoreHarness;
 #[macro_export]
 macro_rules! store_conformance_tests {
     ($make:expr) => {
-        $crate::store_conformance_tests!(@each $make;
+        $crate::store_conformance_tests!(@store $make;
             a_created_client_reads_back_whole_with_its_properties,
             an_unknown_client_is_none,
             a_duplicate_email_is_refused_and_writes_nothing,
@@ -56,40 +57,31 @@ macro_rules! store_conformance_tests {
             a_provisioning_failure_half_way_leaves_nothing_but_the_failure,
         );
     };
-    (@billing $make:expr; $($check:ident),+ $(,)?) => {
+    (@$module:ident $make:expr; $($check:ident),+ $(,)?) => {
         $(
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $check() {
                 let Some(harness) = $make.await else { return };
-                $crate::conformance::billing::$check(&harness).await;
+                $crate::conformance::$module::$check(&harness).await;
             }
         )+
     };
-    (@messages $make:expr; $($check:ident),+ $(,)?) => {
-        $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $check() {
-                let Some(harness) = $make.await else { return };
-                $crate::conformance::messages::$check(&harness).await;
-            }
-        )+
-    };
-    (@users $make:expr; $($check:ident),+ $(,)?) => {
-        $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $check() {
-                let Some(harness) = $make.await else { return };
-                $crate::conformance::users::$check(&harness).await;
-            }
-        )+
-    };
-    (@each $make:expr; $($check:ident),+ $(,)?) => {
-        $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $check() {
-                let Some(harness) = $make.await else { return };
-                $crate::conformance::store::$check(&harness).await;
-            }
-        )+
+}
+
+/// Generates one `#[tokio::test]` per document store check. `$make` is an expression giving a
+/// future of `Option<impl DocumentStoreHarness>`; `None` means the backend is not configured (skip).
+#[macro_export]
+macro_rules! document_store_conformance_tests {
+    ($make:expr) => {
+        $crate::store_conformance_tests!(@document_store $make;
+            a_file_written_in_uneven_chunks_reads_back_byte_for_byte,
+            a_twelve_mib_file_round_trips_across_part_boundaries,
+            an_empty_file_round_trips_with_size_zero,
+            nothing_is_readable_before_finish_or_after_abort,
+            a_dropped_upload_leaves_nothing_readable,
+            a_missing_key_or_a_mere_prefix_is_not_found,
+            delete_removes_a_file_and_deleting_again_is_ok,
+            concurrent_uploads_each_read_back_their_own_bytes,
+        );
     };
 }
