@@ -13,15 +13,16 @@ use adapter_redis::RedisRateLimiter;
 use adapter_smtp::outbox::OutboxMailer;
 use adapter_smtp::smtp::SmtpMailer;
 use adapter_sqlite::SqliteStore;
+use adapter_storage::{LocalDocumentStore, S3DocumentStore, S3Settings};
 use adapter_stripe::gateway::{StripeGateway, StripePrices, StripeSettings};
 use anyhow::Context;
 use app::onboarding::IntakeLimits;
-use ports::{Mailer, PaymentGateway, RateLimiter, Store};
+use ports::{DocumentStore, Mailer, PaymentGateway, RateLimiter, Store};
 use secrecy::ExposeSecret;
 use tokio::sync::{Notify, watch};
 
 use crate::clock::SystemClock;
-use crate::config::{MailSettings, MailTransport, Settings};
+use crate::config::{DocumentStorage, MailSettings, MailTransport, Settings};
 use crate::mail_worker::MailWorker;
 use crate::rate_limit::InMemoryRateLimiter;
 use crate::security::{Argon2Hasher, OsRandom};
@@ -123,6 +124,39 @@ pub fn open_mailer(settings: &Settings) -> anyhow::Result<Arc<dyn Mailer>> {
     })
 }
 
+/// Where evidence files are kept: the configured directory (created if missing) or S3 bucket.
+///
+/// # Errors
+/// When the directory cannot be created or the S3 settings are unusable.
+pub fn open_document_store(settings: &Settings) -> anyhow::Result<Arc<dyn DocumentStore>> {
+    Ok(match &settings.documents {
+        DocumentStorage::Local(root) => {
+            std::fs::create_dir_all(root)
+                .with_context(|| format!("creating the documents directory {}", root.display()))?;
+            Arc::new(LocalDocumentStore::new(root.clone()))
+        }
+        DocumentStorage::S3 {
+            bucket,
+            prefix,
+            endpoint,
+            region,
+            access_key_id,
+            secret_access_key,
+        } => Arc::new(
+            S3DocumentStore::new(S3Settings {
+                bucket: bucket.clone(),
+                prefix: prefix.clone(),
+                allow_http: endpoint.as_deref().is_some_and(|e| e.starts_with("http://")),
+                endpoint: endpoint.clone(),
+                region: region.clone(),
+                access_key_id: access_key_id.clone(),
+                secret_access_key: secret_access_key.expose_secret().to_owned(),
+            })
+            .context("DOCUMENT_STORE / S3_*")?,
+        ),
+    })
+}
+
 /// The Stripe gateway when `STRIPE_API_KEY` is set.
 ///
 /// # Errors
@@ -212,6 +246,7 @@ impl Application {
             payments: open_payment_gateway(settings)?,
             stripe_webhook_secret: settings.payments.webhook_secret.clone(),
             trusted_proxies: Arc::from(settings.trusted_proxies.as_slice()),
+            documents: open_document_store(settings)?,
         };
         let openapi =
             web::Data::new(serde_json::to_value(http::openapi()).context("serialising the OpenAPI document")?);

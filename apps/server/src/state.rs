@@ -12,7 +12,7 @@ use app::mail::Links;
 use app::onboarding::{IntakeLimits, ProvisionServices};
 use domain::{Actor, RequestId};
 use identity::{RandomSource, SessionSigner};
-use ports::{Clock, PasswordHasher, PaymentGateway, RateLimiter, Store};
+use ports::{Clock, DocumentStore, PasswordHasher, PaymentGateway, RateLimiter, Store};
 use secrecy::SecretString;
 use tokio::sync::Notify;
 
@@ -44,6 +44,8 @@ pub struct AppState {
     pub stripe_webhook_secret: Option<SecretString>,
     /// Proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`).
     pub trusted_proxies: Arc<[IpAddr]>,
+    /// Where evidence files are kept.
+    pub documents: Arc<dyn DocumentStore>,
 }
 
 impl AppState {

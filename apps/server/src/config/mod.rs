@@ -370,7 +370,10 @@ mod tests {
         ])
         .unwrap();
         let printed = format!("{s:?}");
-        assert!(!printed.contains("sk_live_stripe_key_value") && !printed.contains("whsec_webhook_value"), "{printed}");
+        assert!(
+            !printed.contains("sk_live_stripe_key_value") && !printed.contains("whsec_webhook_value"),
+            "{printed}"
+        );
         assert!(!printed.contains("super-secret-jwt-value"), "{printed}");
         assert!(!printed.contains("db-password"), "{printed}");
         assert!(printed.contains("postgres://app:[REDACTED]@db:5432/vault"), "{printed}");

@@ -18,6 +18,9 @@ pub struct Health {
     /// Audit entries written but not yet linked into the chain; null when unknown.
     pub audit_unsealed: Option<u64>,
     pub email: EmailHealth,
+    /// `local` or `s3`: where evidence files are kept.
+    #[schema(example = "local")]
+    pub documents: &'static str,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -79,6 +82,7 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
             mailer: state.mailer,
             queued,
         },
+        documents: state.documents.name(),
     };
     if reachable {
         HttpResponse::Ok().json(body)
@@ -119,6 +123,7 @@ mod tests {
             payments: None,
             stripe_webhook_secret: None,
             trusted_proxies: Arc::from([]),
+            documents: Arc::new(adapter_storage::LocalDocumentStore::new(std::env::temp_dir())),
         }
     }
 

@@ -19,6 +19,15 @@ async fn health_reports_the_database_reachable_and_the_version(app: TestApp) {
     assert_eq!(health["status"], "ok");
     assert_eq!(health["database"]["reachable"], true);
     assert_eq!(health["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        (health["email"]["mailer"].as_str(), health["email"]["queued"].as_u64()),
+        (Some("outbox"), Some(0))
+    );
+    assert_eq!(health["documents"], "local");
+    assert!(
+        app.settings.data_dir.join("documents").is_dir(),
+        "the documents directory is made at start"
+    );
 }
 
 async fn every_response_carries_a_request_id_and_the_security_headers(app: TestApp) {
