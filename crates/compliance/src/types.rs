@@ -19,40 +19,7 @@ pub enum EvidenceStatus {
     Rejected,
 }
 
-/// An EPC energy-efficiency band. Declared best first, so `A < G`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum EpcRating {
-    A,
-    B,
-    C,
-    D,
-    E,
-    F,
-    G,
-}
-
-impl EpcRating {
-    /// Every band, best first.
-    pub const ALL: [Self; 7] = [Self::A, Self::B, Self::C, Self::D, Self::E, Self::F, Self::G];
-
-    /// Whether this band is at least as good as `minimum`.
-    pub fn meets(self, minimum: Self) -> bool {
-        self <= minimum
-    }
-
-    /// The band's letter.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::A => "A",
-            Self::B => "B",
-            Self::C => "C",
-            Self::D => "D",
-            Self::E => "E",
-            Self::F => "F",
-            Self::G => "G",
-        }
-    }
-}
+pub use domain::EpcRating;
 
 /// One document offered as evidence for a requirement, with the dates an admin confirmed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

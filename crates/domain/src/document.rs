@@ -1,9 +1,11 @@
 //! Evidence files: their review status, the types accepted (judged by the bytes, never the name)
 //! and the name shown for them (a client's file name is only ever a label, never a path).
 
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::macros::string_enum;
+use crate::{ClientId, DocumentId, EpcRating, PropertyId, RequirementType, UserId};
 
 string_enum! {
     /// PENDING until an operator verifies or rejects it; never back.
@@ -95,6 +97,62 @@ impl DisplayName {
 /// Characters that reorder text on screen (`invoice` U+202E `fdp.exe` shows as `invoiceexe.pdf`).
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// What the uploader says a document is; every part optional, none of it trusted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatedFacts {
+    pub requirement: Option<RequirementType>,
+    pub issue_date: Option<NaiveDate>,
+    pub expiry_date: Option<NaiveDate>,
+    pub epc_rating: Option<EpcRating>,
+}
+
+/// What an operator confirmed on verifying a document: what the compliance engine uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfirmedFacts {
+    pub requirement: RequirementType,
+    pub issue_date: NaiveDate,
+    pub expiry_date: Option<NaiveDate>,
+    pub epc_rating: Option<EpcRating>,
+}
+
+/// The stored file behind a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFile {
+    /// The generated storage key.
+    pub key: String,
+    pub file_type: FileType,
+    pub size_bytes: u64,
+    pub sha256: [u8; 32],
+    pub display_name: DisplayName,
+}
+
+/// An uploaded evidence file and where its review stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    pub id: DocumentId,
+    pub client_id: ClientId,
+    pub property_id: PropertyId,
+    pub status: DocumentStatus,
+    pub file: StoredFile,
+    pub stated: StatedFacts,
+    /// Set when VERIFIED.
+    pub confirmed: Option<ConfirmedFacts>,
+    /// Set when REJECTED.
+    pub rejection_reason: Option<String>,
+    /// The user who uploaded it: the client's own, or an operator on the client's behalf.
+    pub uploaded_by: Option<UserId>,
+    pub reviewed_by: Option<UserId>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An operator's decision on a PENDING document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Review {
+    Verify(ConfirmedFacts),
+    Reject { reason: String },
 }
 
 #[cfg(test)]

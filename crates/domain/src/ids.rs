@@ -107,3 +107,7 @@ uuid_id!(
     /// One tracked obligation of one property.
     RequirementId
 );
+uuid_id!(
+    /// One uploaded evidence file.
+    DocumentId
+);

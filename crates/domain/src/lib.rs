@@ -18,14 +18,17 @@ pub mod user;
 
 pub use audit::{Actor, ActorRole, AuditAction, AuditEntry, ChainHash, ChainHashError, NewAuditEntry, Seal};
 pub use client::{Client, ClientType, Intake, NewClient, OnboardingStatus, PreferredContact, SubscriptionStatus};
-pub use document::{DisplayName, DocumentStatus, FileType, FileTypeError, SNIFF_BYTES};
+pub use document::{
+    ConfirmedFacts, DisplayName, Document, DocumentStatus, FileType, FileTypeError, Review, SNIFF_BYTES, StatedFacts,
+    StoredFile,
+};
 pub use email::{Email, EmailError};
-pub use ids::{ClientId, MessageId, PropertyId, RequestId, RequirementId, UserId};
+pub use ids::{ClientId, DocumentId, MessageId, PropertyId, RequestId, RequirementId, UserId};
 pub use mail::{DueItem, EmailContent, MessageStatus, OutgoingEmail, RagCounts, TemplateAlias};
 pub use plan::{BillingPlan, PlanBoundError};
 pub use postcode::{PostcodeError, UkPostcode};
 pub use property::{Nation, NewProperty, Property};
-pub use requirement::{Requirement, RequirementType};
+pub use requirement::{EpcRating, Requirement, RequirementType};
 pub use text::{BoundedText, MultilineText, TextError};
 pub use user::{
     PasswordStatus, PasswordToken, PortalUser, Role, SecondFactor, StoredPasswordHash, TokenKind, UserStatus,

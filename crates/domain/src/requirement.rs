@@ -91,6 +91,55 @@ pub struct Requirement {
     pub created_at: DateTime<Utc>,
 }
 
+/// An EPC energy-efficiency band. Declared best first, so `A < G`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum EpcRating {
+    A,
+    B,
+    C,
+    D,
+    E,
+    F,
+    G,
+}
+
+impl EpcRating {
+    /// Every band, best first.
+    pub const ALL: [Self; 7] = [Self::A, Self::B, Self::C, Self::D, Self::E, Self::F, Self::G];
+
+    /// Whether this band is at least as good as `minimum`.
+    pub fn meets(self, minimum: Self) -> bool {
+        self <= minimum
+    }
+
+    /// The band's letter.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::A => "A",
+            Self::B => "B",
+            Self::C => "C",
+            Self::D => "D",
+            Self::E => "E",
+            Self::F => "F",
+            Self::G => "G",
+        }
+    }
+}
+
+impl std::str::FromStr for EpcRating {
+    type Err = crate::UnknownVariant;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| crate::UnknownVariant {
+                value: s.to_owned(),
+                expected: "A, B, C, D, E, F, G",
+            })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::RequirementType;

@@ -5,6 +5,7 @@ mod audit;
 mod clock;
 mod documents;
 mod error;
+mod evidence;
 mod hasher;
 mod mail;
 mod payments;
@@ -17,6 +18,7 @@ pub use audit::{AuditLog, ChainHead};
 pub use clock::Clock;
 pub use documents::{DocumentDownload, DocumentStore, DocumentUpload, StorageError, StorageKey};
 pub use error::{BoxError, StoreError};
+pub use evidence::{DocumentRepository, ReviewError};
 pub use hasher::PasswordHasher;
 pub use mail::{
     ClaimedEmail, Delivery, DeliveryEvent, Mailer, MessageFilter, MessagePage, MessageRecord, MessageRepository,

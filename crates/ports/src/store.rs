@@ -5,8 +5,8 @@ use async_trait::async_trait;
 use domain::{Client, ClientId, Email, NewAuditEntry, Property};
 
 use crate::{
-    AuditLog, MessageRepository, PasswordTokenRepository, PaymentEventRepository, ProvisioningRepository,
-    SecondFactorRepository, SessionRepository, StoreError, UserRepository,
+    AuditLog, DocumentRepository, MessageRepository, PasswordTokenRepository, PaymentEventRepository,
+    ProvisioningRepository, SecondFactorRepository, SessionRepository, StoreError, UserRepository,
 };
 
 /// Why a client could not be created.
@@ -74,6 +74,7 @@ pub trait Store:
     + SecondFactorRepository
     + SessionRepository
     + MessageRepository
+    + DocumentRepository
     + PaymentEventRepository
     + ProvisioningRepository
     + AuditLog
@@ -90,6 +91,7 @@ impl<T> Store for T where
         + SecondFactorRepository
         + SessionRepository
         + MessageRepository
+        + DocumentRepository
         + PaymentEventRepository
         + ProvisioningRepository
         + AuditLog

@@ -3,15 +3,15 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::{
-    AuditEntry, Client, ClientId, Email, MessageId, NewAuditEntry, OutgoingEmail, PasswordToken, PortalUser, Property,
-    Requirement, SecondFactor, StoredPasswordHash, UserId, UserStatus,
+    AuditEntry, Client, ClientId, Document, DocumentId, Email, MessageId, NewAuditEntry, OutgoingEmail, PasswordToken,
+    PortalUser, Property, Requirement, Review, SecondFactor, StoredPasswordHash, UserId, UserStatus,
 };
 use ports::{
     AuditLog, ChainHead, ClaimedEmail, ClientRepository, CreateClientError, CreateUserError, Delivery, DeliveryEvent,
-    EventOutcome, HealthCheck, MessageFilter, MessagePage, MessageRecord, MessageRepository, PasswordTokenRepository,
-    PaymentEvent, PaymentEventRepository, PropertyRepository, ProvisionOutcome, ProvisioningRepository,
-    ProvisioningWrite, RateDecision, RateLimitError, RateLimiter, SecondFactorRepository, SessionRepository,
-    StoreError, UseTokenError, UserRepository,
+    DocumentRepository, EventOutcome, HealthCheck, MessageFilter, MessagePage, MessageRecord, MessageRepository,
+    PasswordTokenRepository, PaymentEvent, PaymentEventRepository, PropertyRepository, ProvisionOutcome,
+    ProvisioningRepository, ProvisioningWrite, RateDecision, RateLimitError, RateLimiter, ReviewError,
+    SecondFactorRepository, SessionRepository, StoreError, UseTokenError, UserRepository,
 };
 
 mockall::mock! {
@@ -65,6 +65,14 @@ mockall::mock! {
         async fn apply_delivery_event(&self, provider_id: &str, event: &DeliveryEvent, now: DateTime<Utc>) -> Result<bool, StoreError>;
         async fn get_message(&self, id: MessageId) -> Result<Option<MessageRecord>, StoreError>;
         async fn list_messages(&self, filter: &MessageFilter) -> Result<MessagePage, StoreError>;
+    }
+
+    #[async_trait]
+    impl DocumentRepository for Store {
+        async fn create_document(&self, document: &Document, audit: &[NewAuditEntry]) -> Result<(), StoreError>;
+        async fn get_document(&self, id: DocumentId) -> Result<Option<Document>, StoreError>;
+        async fn list_documents(&self, client: ClientId) -> Result<Vec<Document>, StoreError>;
+        async fn review_document(&self, id: DocumentId, review: &Review, reviewer: UserId, now: DateTime<Utc>, audit: &[NewAuditEntry]) -> Result<Document, ReviewError>;
     }
 
     #[async_trait]

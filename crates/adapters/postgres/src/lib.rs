@@ -2,6 +2,7 @@
 
 mod audit;
 mod clients;
+mod documents;
 mod error;
 mod messages;
 mod migrations;

@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "billing and requirements",
         include_str!("../migrations/0006_billing_and_requirements.sql"),
     ),
+    (7, "documents", include_str!("../migrations/0007_documents.sql")),
 ];
 
 fn migrator() -> Migrator {

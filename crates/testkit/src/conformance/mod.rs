@@ -3,6 +3,7 @@
 
 pub mod billing;
 pub mod document_store;
+pub mod documents;
 pub mod messages;
 pub mod rate_limiter;
 pub mod store;
@@ -55,6 +56,10 @@ macro_rules! store_conformance_tests {
             subscription_events_in_any_order_end_in_the_newest_state,
             provisioning_runs_once_however_many_race,
             a_provisioning_failure_half_way_leaves_nothing_but_the_failure,
+        );
+        $crate::store_conformance_tests!(@documents $make;
+            a_document_reads_back_whole_and_only_for_its_client,
+            a_document_is_reviewed_once_however_many_race,
         );
     };
     (@$module:ident $make:expr; $($check:ident),+ $(,)?) => {

@@ -1,0 +1,176 @@
+//! Evidence documents on SQLite.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::{
+    ClientId, ConfirmedFacts, DisplayName, Document, DocumentId, NewAuditEntry, Review, StatedFacts, StoredFile, UserId,
+};
+use ports::{DocumentRepository, ReviewError, StoreError};
+use sqlx::sqlite::SqliteRow;
+
+use crate::error::{col, corrupt, parsed, store_error};
+use crate::{SqliteStore, audit};
+
+const COLUMNS: &str = "id, client_id, property_id, status, storage_key, file_type, display_name, size_bytes, sha256, \
+     stated_requirement, stated_issue_date, stated_expiry_date, stated_epc_rating, confirmed_requirement, \
+     confirmed_issue_date, confirmed_expiry_date, confirmed_epc_rating, rejection_reason, uploaded_by, reviewed_by, \
+     reviewed_at, created_at";
+
+#[async_trait]
+impl DocumentRepository for SqliteStore {
+    async fn create_document(&self, d: &Document, entries: &[NewAuditEntry]) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let sql = sqlx::AssertSqlSafe(format!(
+            "INSERT INTO documents ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
+             $15, $16, $17, $18, $19, $20, $21, $22)"
+        ));
+        let confirmed = d.confirmed.as_ref();
+        sqlx::query(sql)
+            .bind(d.id.to_string())
+            .bind(d.client_id.to_string())
+            .bind(d.property_id.to_string())
+            .bind(d.status.as_str())
+            .bind(&d.file.key)
+            .bind(d.file.file_type.as_str())
+            .bind(d.file.display_name.as_str())
+            .bind(i64::try_from(d.file.size_bytes).map_err(|e| corrupt("size_bytes", e))?)
+            .bind(d.file.sha256.to_vec())
+            .bind(d.stated.requirement.map(|r| r.as_str()))
+            .bind(d.stated.issue_date)
+            .bind(d.stated.expiry_date)
+            .bind(d.stated.epc_rating.map(|r| r.as_str()))
+            .bind(confirmed.map(|c| c.requirement.as_str()))
+            .bind(confirmed.map(|c| c.issue_date))
+            .bind(confirmed.and_then(|c| c.expiry_date))
+            .bind(confirmed.and_then(|c| c.epc_rating).map(|r| r.as_str()))
+            .bind(&d.rejection_reason)
+            .bind(d.uploaded_by.map(|u| u.to_string()))
+            .bind(d.reviewed_by.map(|u| u.to_string()))
+            .bind(d.reviewed_at)
+            .bind(d.created_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
+        for entry in entries {
+            audit::insert(&mut tx, entry).await?;
+        }
+        tx.commit().await.map_err(store_error)
+    }
+
+    async fn get_document(&self, id: DocumentId) -> Result<Option<Document>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM documents WHERE id = $1"));
+        let row = sqlx::query(sql)
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(store_error)?;
+        row.as_ref().map(document_from_row).transpose()
+    }
+
+    async fn list_documents(&self, client: ClientId) -> Result<Vec<Document>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM documents WHERE client_id = $1 ORDER BY created_at DESC, id DESC"
+        ));
+        let rows = sqlx::query(sql)
+            .bind(client.to_string())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(store_error)?;
+        rows.iter().map(document_from_row).collect()
+    }
+
+    async fn review_document(
+        &self,
+        id: DocumentId,
+        review: &Review,
+        reviewer: UserId,
+        now: DateTime<Utc>,
+        entries: &[NewAuditEntry],
+    ) -> Result<Document, ReviewError> {
+        let mut tx = self.begin_write().await?;
+        let (status, confirmed, reason) = match review {
+            Review::Verify(facts) => ("VERIFIED", Some(facts), None),
+            Review::Reject { reason } => ("REJECTED", None, Some(reason.as_str())),
+        };
+        // The status condition makes a review happen once: of racing reviews, one updates a row.
+        let sql = sqlx::AssertSqlSafe(format!(
+            "UPDATE documents SET status = $1, confirmed_requirement = $2, confirmed_issue_date = $3, \
+             confirmed_expiry_date = $4, confirmed_epc_rating = $5, rejection_reason = $6, reviewed_by = $7, \
+             reviewed_at = $8 WHERE id = $9 AND status = 'PENDING' RETURNING {COLUMNS}"
+        ));
+        let row = sqlx::query(sql)
+            .bind(status)
+            .bind(confirmed.map(|c| c.requirement.as_str()))
+            .bind(confirmed.map(|c| c.issue_date))
+            .bind(confirmed.and_then(|c| c.expiry_date))
+            .bind(confirmed.and_then(|c| c.epc_rating).map(|r| r.as_str()))
+            .bind(reason)
+            .bind(reviewer.to_string())
+            .bind(now)
+            .bind(id.to_string())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(store_error)?;
+        let Some(row) = row else {
+            drop(tx);
+            return match self.get_document(id).await? {
+                Some(_) => Err(ReviewError::NotPending),
+                None => Err(ReviewError::NotFound),
+            };
+        };
+        let document = document_from_row(&row)?;
+        for entry in entries {
+            audit::insert(&mut tx, entry).await?;
+        }
+        tx.commit().await.map_err(store_error)?;
+        Ok(document)
+    }
+}
+
+fn optional<T: std::str::FromStr>(row: &SqliteRow, name: &str) -> Result<Option<T>, StoreError>
+where
+    T::Err: std::fmt::Display,
+{
+    col::<Option<String>>(row, name)?
+        .map(|v| v.parse().map_err(|e| corrupt(name, e)))
+        .transpose()
+}
+
+fn document_from_row(row: &SqliteRow) -> Result<Document, StoreError> {
+    let sha: Vec<u8> = col(row, "sha256")?;
+    let confirmed = match optional(row, "confirmed_requirement")? {
+        Some(requirement) => Some(ConfirmedFacts {
+            requirement,
+            issue_date: col::<Option<_>>(row, "confirmed_issue_date")?
+                .ok_or_else(|| corrupt("confirmed_issue_date", "missing for a verified document"))?,
+            expiry_date: col(row, "confirmed_expiry_date")?,
+            epc_rating: optional(row, "confirmed_epc_rating")?,
+        }),
+        None => None,
+    };
+    Ok(Document {
+        id: parsed(row, "id")?,
+        client_id: parsed(row, "client_id")?,
+        property_id: parsed(row, "property_id")?,
+        status: parsed(row, "status")?,
+        file: StoredFile {
+            key: col(row, "storage_key")?,
+            file_type: parsed(row, "file_type")?,
+            size_bytes: u64::try_from(col::<i64>(row, "size_bytes")?).map_err(|e| corrupt("size_bytes", e))?,
+            sha256: sha.try_into().map_err(|_| corrupt("sha256", "not 32 bytes"))?,
+            display_name: DisplayName::from_client(&col::<String>(row, "display_name")?),
+        },
+        stated: StatedFacts {
+            requirement: optional(row, "stated_requirement")?,
+            issue_date: col(row, "stated_issue_date")?,
+            expiry_date: col(row, "stated_expiry_date")?,
+            epc_rating: optional(row, "stated_epc_rating")?,
+        },
+        confirmed,
+        rejection_reason: col(row, "rejection_reason")?,
+        uploaded_by: optional(row, "uploaded_by")?,
+        reviewed_by: optional(row, "reviewed_by")?,
+        reviewed_at: col(row, "reviewed_at")?,
+        created_at: col(row, "created_at")?,
+    })
+}

@@ -1,0 +1,184 @@
+//! Evidence documents in the store conformance suite: they read back whole, stay with their own
+//! client, and are reviewed once.
+
+use std::sync::Arc;
+
+use chrono::{NaiveDate, SubsecRound, Utc};
+use domain::{
+    Actor, AuditAction, Client, ConfirmedFacts, DisplayName, Document, DocumentId, DocumentStatus, EpcRating, FileType,
+    NewAuditEntry, Property, RequirementType, Review, StatedFacts, StoredFile, UserId,
+};
+use ports::{ReviewError, Store};
+use uuid::Uuid;
+
+use super::StoreHarness;
+use crate::fixtures::stored_client;
+
+fn entry(action: AuditAction, client: &Client) -> NewAuditEntry {
+    let mut entry = NewAuditEntry::new(Uuid::now_v7(), Utc::now(), action, Actor::system());
+    entry.client_id = Some(client.id);
+    entry
+}
+
+async fn client_with_property(store: &dyn Store) -> (Client, Property) {
+    let (client, mut properties) =
+        stored_client(&format!("docs-{}@example.com", Uuid::new_v4().simple()), 1, Utc::now());
+    let submitted = entry(AuditAction::IntakeSubmitted, &client);
+    store.create_client(&client, &properties, &submitted).await.unwrap();
+    (client, properties.remove(0))
+}
+
+/// An operator to review with.
+async fn admin(store: &dyn Store) -> UserId {
+    let now = Utc::now();
+    let user = domain::PortalUser {
+        id: UserId::from_uuid(Uuid::now_v7()),
+        email: domain::Email::parse(&format!("ops-{}@example.com", Uuid::new_v4().simple())).unwrap(),
+        role: domain::Role::Admin,
+        client_id: None,
+        status: domain::UserStatus::Active,
+        password_status: domain::PasswordStatus::NotSet,
+        password_hash: None,
+        sessions_valid_after: now,
+        created_at: now,
+        updated_at: now,
+    };
+    let created = NewAuditEntry::new(Uuid::now_v7(), now, AuditAction::UserCreated, Actor::system());
+    store.create_user(&user, &created).await.unwrap();
+    user.id
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn pending(client: &Client, property: &Property) -> Document {
+    Document {
+        id: DocumentId::from_uuid(Uuid::now_v7()),
+        client_id: client.id,
+        property_id: property.id,
+        status: DocumentStatus::Pending,
+        file: StoredFile {
+            key: format!("documents/{}/{}", client.id, Uuid::new_v4()),
+            file_type: FileType::Pdf,
+            size_bytes: 123_456,
+            sha256: [7; 32],
+            display_name: DisplayName::from_client("Gas Safety Record 2026.pdf"),
+        },
+        stated: StatedFacts {
+            requirement: Some(RequirementType::Epc),
+            issue_date: Some(date(2026, 1, 10)),
+            expiry_date: None,
+            epc_rating: Some(EpcRating::C),
+        },
+        confirmed: None,
+        rejection_reason: None,
+        uploaded_by: None,
+        reviewed_by: None,
+        reviewed_at: None,
+        created_at: Utc::now().trunc_subsecs(6),
+    }
+}
+
+pub async fn a_document_reads_back_whole_and_only_for_its_client(h: &impl StoreHarness) {
+    let store = h.store();
+    let (client, property) = client_with_property(&*store).await;
+    let (other, _) = client_with_property(&*store).await;
+    let document = pending(&client, &property);
+    store
+        .create_document(&document, &[entry(AuditAction::DocumentUploaded, &client)])
+        .await
+        .unwrap();
+
+    assert_eq!(store.get_document(document.id).await.unwrap(), Some(document.clone()));
+    assert_eq!(store.list_documents(client.id).await.unwrap(), vec![document.clone()]);
+    assert!(store.list_documents(other.id).await.unwrap().is_empty());
+    assert!(
+        store
+            .get_document(DocumentId::from_uuid(Uuid::now_v7()))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let actions: Vec<_> = store
+        .entries_for_client(client.id, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.entry.action)
+        .collect();
+    assert_eq!(actions[0], AuditAction::DocumentUploaded);
+
+    // Another client's property: refused by the store itself, nothing written.
+    let (_, theirs) = client_with_property(&*store).await;
+    let stray = pending(&client, &theirs);
+    assert!(
+        store
+            .create_document(&stray, &[entry(AuditAction::DocumentUploaded, &client)])
+            .await
+            .is_err()
+    );
+    assert!(store.get_document(stray.id).await.unwrap().is_none());
+}
+
+pub async fn a_document_is_reviewed_once_however_many_race(h: &impl StoreHarness) {
+    let store = h.store();
+    let (client, property) = client_with_property(&*store).await;
+    let document = pending(&client, &property);
+    store.create_document(&document, &[]).await.unwrap();
+    let facts = ConfirmedFacts {
+        requirement: RequirementType::Epc,
+        issue_date: date(2026, 1, 12),
+        expiry_date: Some(date(2036, 1, 11)),
+        epc_rating: Some(EpcRating::D),
+    };
+    let reviewer = admin(&*store).await;
+    let reviews: Vec<_> = (0..10)
+        .map(|i| {
+            let (store, client) = (Arc::clone(&store), client.clone());
+            let review = if i % 2 == 0 {
+                Review::Verify(facts)
+            } else {
+                Review::Reject {
+                    reason: "illegible".into(),
+                }
+            };
+            tokio::spawn(async move {
+                let audit = [entry(AuditAction::DocumentVerified, &client)];
+                store
+                    .review_document(document.id, &review, reviewer, Utc::now(), &audit)
+                    .await
+            })
+        })
+        .collect();
+    let mut done = Vec::new();
+    for review in reviews {
+        match review.await.unwrap() {
+            Ok(reviewed) => done.push(reviewed),
+            Err(ReviewError::NotPending) => {}
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(done.len(), 1, "exactly one review");
+    let reviewed = store.get_document(document.id).await.unwrap().unwrap();
+    assert_eq!(reviewed, done[0], "the review returned is the one stored");
+    match reviewed.status {
+        DocumentStatus::Verified => assert_eq!(reviewed.confirmed, Some(facts)),
+        DocumentStatus::Rejected => assert_eq!(reviewed.rejection_reason.as_deref(), Some("illegible")),
+        DocumentStatus::Pending => panic!("still pending"),
+    }
+    let entries = store.entries_for_client(client.id, 50).await.unwrap();
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|e| e.entry.action == AuditAction::DocumentVerified)
+            .count(),
+        1
+    );
+
+    let unknown = DocumentId::from_uuid(Uuid::now_v7());
+    let missing = store
+        .review_document(unknown, &Review::Verify(facts), reviewer, Utc::now(), &[])
+        .await;
+    assert!(matches!(missing, Err(ReviewError::NotFound)));
+}
