@@ -4,6 +4,7 @@
 pub mod access;
 pub mod audit;
 pub mod context;
+pub mod documents;
 pub mod mail;
 pub mod onboarding;
 

@@ -6,6 +6,7 @@
 
 mod access;
 mod access_helpers;
+mod documents;
 mod guards;
 mod helpers;
 mod intake;

@@ -1,0 +1,84 @@
+//! What the compliance engine makes of a property's documents, and the audit entries that record
+//! how one change moved its requirements.
+
+use chrono::NaiveDate;
+use compliance::{EngineConfig, Evidence, EvidenceStatus, PropertyEvaluation, PropertyFacts, evaluate};
+use domain::{Actor, AuditAction, Document, DocumentStatus, NewAuditEntry, Property};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::RequestContext;
+
+/// The evidence a property's documents give: verified ones with the facts an operator
+/// confirmed; pending ones with what the uploader stated, when that names a requirement and a
+/// date (they can only make a requirement PENDING_VERIFICATION); rejected ones nothing.
+pub fn evidence_of(documents: &[Document]) -> Vec<Evidence> {
+    documents
+        .iter()
+        .filter_map(|d| match (d.status, d.confirmed, d.stated) {
+            (DocumentStatus::Verified, Some(c), _) => Some(Evidence {
+                expiry_date: c.expiry_date,
+                epc_rating: c.epc_rating,
+                ..Evidence::new(c.requirement, EvidenceStatus::Verified, c.issue_date)
+            }),
+            (DocumentStatus::Pending, _, stated) => {
+                let (requirement, issue_date) = (stated.requirement?, stated.issue_date?);
+                Some(Evidence {
+                    expiry_date: stated.expiry_date,
+                    epc_rating: stated.epc_rating,
+                    ..Evidence::new(requirement, EvidenceStatus::Pending, issue_date)
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The property evaluated as of `today` with these documents (its own only).
+pub fn evaluate_property(property: &Property, documents: &[Document], today: NaiveDate) -> PropertyEvaluation {
+    let own: Vec<Document> = documents
+        .iter()
+        .filter(|d| d.property_id == property.id)
+        .cloned()
+        .collect();
+    evaluate(
+        &PropertyFacts::from(property),
+        &evidence_of(&own),
+        today,
+        &EngineConfig::default(),
+    )
+}
+
+/// One COMPLIANCE_STATUS_CHANGED entry per requirement whose status or due date differs between
+/// the two evaluations, with the property's status before and after.
+pub fn status_changes(
+    property: &Property,
+    before: &PropertyEvaluation,
+    after: &PropertyEvaluation,
+    now: chrono::DateTime<chrono::Utc>,
+    ctx: &RequestContext,
+) -> Vec<NewAuditEntry> {
+    before
+        .requirements
+        .iter()
+        .zip(after.requirements.iter())
+        .filter(|(b, a)| b.status != a.status || b.due_date != a.due_date)
+        .map(|(b, a)| {
+            let actor: Actor = ctx.actor.clone();
+            let mut entry = NewAuditEntry::new(Uuid::now_v7(), now, AuditAction::ComplianceStatusChanged, actor);
+            entry.client_id = Some(property.client_id);
+            entry.resource_type = Some("property".into());
+            entry.resource_id = Some(property.id.to_string());
+            entry.request_id = ctx.request_id.clone();
+            entry.before = Some(json!({
+                "requirement": b.requirement, "status": b.status, "due_date": b.due_date,
+                "property_status": before.status,
+            }));
+            entry.after = Some(json!({
+                "requirement": a.requirement, "status": a.status, "due_date": a.due_date,
+                "property_status": after.status,
+            }));
+            entry
+        })
+        .collect()
+}

@@ -1,0 +1,10 @@
+//! Evidence documents: uploading them, reviewing them, and what they make of each property's
+//! compliance.
+
+mod evaluation;
+mod review;
+mod upload;
+
+pub use evaluation::{evaluate_property, evidence_of, status_changes};
+pub use review::{ReviewDocumentError, review_document};
+pub use upload::{NewUpload, UploadError, UploadServices, upload_document};

@@ -1,0 +1,185 @@
+//! Uploading evidence: the file streams to storage while it is hashed and measured; its type is
+//! judged by its first bytes; only a whole, accepted file is recorded, with the property's
+//! re-evaluation, in one transaction. A refused or broken upload leaves nothing behind.
+
+use chrono::NaiveDate;
+use domain::{
+    AuditAction, ClientId, DisplayName, Document, DocumentId, DocumentStatus, FileType, FileTypeError, NewAuditEntry,
+    PropertyId, SNIFF_BYTES, StatedFacts, StoredFile, UserId,
+};
+use futures_util::{Stream, StreamExt};
+use ports::{Clock, DocumentStore, DocumentUpload, StorageError, StorageKey, Store, StoreError};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::evaluation::{evaluate_property, status_changes};
+use crate::RequestContext;
+
+/// The ports an upload takes, and the largest file accepted.
+#[derive(Clone, Copy)]
+pub struct UploadServices<'a> {
+    pub store: &'a dyn Store,
+    pub files: &'a dyn DocumentStore,
+    pub clock: &'a dyn Clock,
+    pub max_bytes: u64,
+}
+
+impl std::fmt::Debug for UploadServices<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UploadServices")
+            .field("files", &self.files.name())
+            .field("max_bytes", &self.max_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What comes with the file.
+#[derive(Debug, Clone)]
+pub struct NewUpload {
+    pub client_id: ClientId,
+    pub property_id: PropertyId,
+    pub display_name: DisplayName,
+    pub stated: StatedFacts,
+    pub uploaded_by: Option<UserId>,
+    /// The day in the UK, for the re-evaluation.
+    pub today: NaiveDate,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UploadError {
+    /// No such property, or not this client's: one answer for both.
+    #[error("no such property")]
+    UnknownProperty,
+    #[error("the file is larger than {max_bytes} bytes")]
+    TooLarge { max_bytes: u64 },
+    #[error("{0}")]
+    Refused(FileTypeError),
+    /// The client stopped sending, or sent something unreadable.
+    #[error("the upload was cut short: {0}")]
+    Interrupted(String),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Takes one file. `chunks` is the body as it arrives; it is never held whole.
+///
+/// # Errors
+/// [`UploadError`] saying why nothing was recorded.
+pub async fn upload_document<S, E>(
+    s: UploadServices<'_>,
+    upload: NewUpload,
+    chunks: S,
+    ctx: &RequestContext,
+) -> Result<Document, UploadError>
+where
+    S: Stream<Item = Result<Vec<u8>, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    let properties = s.store.list_properties(upload.client_id).await?;
+    let property = properties
+        .iter()
+        .find(|p| p.id == upload.property_id)
+        .ok_or(UploadError::UnknownProperty)?;
+    let id = DocumentId::from_uuid(Uuid::now_v7());
+    let key = StorageKey::parse(&format!("documents/{}/{}", upload.client_id, id))?;
+    let mut writer = s.files.create(&key).await?;
+    let received = match receive(s.max_bytes, &mut *writer, chunks).await {
+        Ok(received) => received,
+        Err(error) => {
+            writer.abort().await.ok();
+            return Err(error);
+        }
+    };
+    writer.finish().await?;
+
+    let now = s.clock.now();
+    let document = Document {
+        id,
+        client_id: upload.client_id,
+        property_id: upload.property_id,
+        status: DocumentStatus::Pending,
+        file: StoredFile {
+            key: key.as_str().to_owned(),
+            file_type: received.file_type,
+            size_bytes: received.size,
+            sha256: received.sha256,
+            display_name: upload.display_name,
+        },
+        stated: upload.stated,
+        confirmed: None,
+        rejection_reason: None,
+        uploaded_by: upload.uploaded_by,
+        reviewed_by: None,
+        reviewed_at: None,
+        created_at: now,
+    };
+    let existing = s.store.list_documents(upload.client_id).await?;
+    let before = evaluate_property(property, &existing, upload.today);
+    let mut with_new = existing;
+    with_new.push(document.clone());
+    let after = evaluate_property(property, &with_new, upload.today);
+
+    let mut entry = NewAuditEntry::new(Uuid::now_v7(), now, AuditAction::DocumentUploaded, ctx.actor.clone());
+    entry.client_id = Some(upload.client_id);
+    entry.resource_type = Some("document".into());
+    entry.resource_id = Some(id.to_string());
+    entry.request_id = ctx.request_id.clone();
+    entry.after = Some(json!({
+        "property_id": upload.property_id, "status": DocumentStatus::Pending, "file_type": received.file_type,
+        "size_bytes": received.size, "sha256": hex::encode(received.sha256), "stated": upload.stated,
+    }));
+    let mut entries = vec![entry];
+    entries.extend(status_changes(property, &before, &after, now, ctx));
+    if let Err(error) = s.store.create_document(&document, &entries).await {
+        s.files.delete(&key).await.ok();
+        return Err(error.into());
+    }
+    Ok(document)
+}
+
+struct Received {
+    file_type: FileType,
+    size: u64,
+    sha256: [u8; 32],
+}
+
+/// Streams the chunks into `writer`, judging the type from the first bytes and refusing the
+/// upload as soon as it passes `max_bytes`.
+async fn receive<S, E>(max_bytes: u64, writer: &mut dyn DocumentUpload, mut chunks: S) -> Result<Received, UploadError>
+where
+    S: Stream<Item = Result<Vec<u8>, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    let mut hasher = Sha256::new();
+    let mut size = 0u64;
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    let mut file_type = None;
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(|e| UploadError::Interrupted(e.to_string()))?;
+        size += chunk.len() as u64;
+        if size > max_bytes {
+            return Err(UploadError::TooLarge { max_bytes });
+        }
+        if file_type.is_none() {
+            let wanted = SNIFF_BYTES - head.len();
+            head.extend_from_slice(&chunk[..chunk.len().min(wanted)]);
+            if head.len() == SNIFF_BYTES {
+                file_type = Some(FileType::sniff(&head).map_err(UploadError::Refused)?);
+            }
+        }
+        hasher.update(&chunk);
+        writer.write(&chunk).await?;
+    }
+    let file_type = match file_type {
+        Some(found) => found,
+        None => FileType::sniff(&head).map_err(UploadError::Refused)?,
+    };
+    Ok(Received {
+        file_type,
+        size,
+        sha256: hasher.finalize().into(),
+    })
+}
