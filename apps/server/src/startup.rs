@@ -247,6 +247,7 @@ impl Application {
             stripe_webhook_secret: settings.payments.webhook_secret.clone(),
             trusted_proxies: Arc::from(settings.trusted_proxies.as_slice()),
             documents: open_document_store(settings)?,
+            max_upload_bytes: settings.max_upload_bytes,
         };
         let openapi =
             web::Data::new(serde_json::to_value(http::openapi()).context("serialising the OpenAPI document")?);

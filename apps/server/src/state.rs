@@ -46,6 +46,8 @@ pub struct AppState {
     pub trusted_proxies: Arc<[IpAddr]>,
     /// Where evidence files are kept.
     pub documents: Arc<dyn DocumentStore>,
+    /// The largest evidence file accepted, in bytes.
+    pub max_upload_bytes: u64,
 }
 
 impl AppState {

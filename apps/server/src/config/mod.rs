@@ -45,6 +45,8 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// Where evidence files are kept.
     pub documents: DocumentStorage,
+    /// The largest evidence file accepted, in bytes.
+    pub max_upload_bytes: u64,
     /// `None` means SQLite in the data directory.
     pub database_url: Option<SecretString>,
     pub database_max_connections: u32,
@@ -126,6 +128,7 @@ impl Settings {
             environment,
             bind_addr,
             documents: DocumentStorage::from_lookup(&var, &data_dir)?,
+            max_upload_bytes: u64::from(number("MAX_UPLOAD_BYTES", 20_000_000)?.max(1)),
             data_dir,
             database_url: var("DATABASE_URL").map(SecretString::from),
             database_max_connections: number("DATABASE_MAX_CONNECTIONS", 16)?,
@@ -235,6 +238,7 @@ impl fmt::Debug for Settings {
             .field("bind_addr", &self.bind_addr)
             .field("data_dir", &self.data_dir)
             .field("documents", &self.documents)
+            .field("max_upload_bytes", &self.max_upload_bytes)
             .field("database_url", &redact_url(&self.database_url()))
             .field("database_max_connections", &self.database_max_connections)
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "[REDACTED]"))

@@ -124,6 +124,7 @@ mod tests {
             stripe_webhook_secret: None,
             trusted_proxies: Arc::from([]),
             documents: Arc::new(adapter_storage::LocalDocumentStore::new(std::env::temp_dir())),
+            max_upload_bytes: 20_000_000,
         }
     }
 

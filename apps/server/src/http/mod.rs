@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod client_address;
+pub mod documents;
 pub mod health;
 pub mod intake;
 pub mod messages;
@@ -31,6 +32,7 @@ use crate::state::AppState;
     tags(
         (name = "onboarding", description = "Intake, payment and provisioning"),
         (name = "access", description = "Signing in and out, passwords, the current user"),
+        (name = "documents", description = "A client's evidence and portfolio status"),
         (name = "admin", description = "Operators' actions; every one audited"),
         (name = "webhooks", description = "Reports from outside services, authenticated by them"),
         (name = "operations", description = "Health and the API description"),
@@ -81,7 +83,16 @@ fn routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(messages::email_client)
         .service(messages::postmark_webhook)
         .service(payments::stripe_webhook)
-        .service(payments::provision);
+        .service(payments::provision)
+        .service(documents::client_upload)
+        .service(documents::client_list)
+        .service(documents::client_download)
+        .service(documents::dashboard)
+        .service(documents::admin_upload)
+        .service(documents::admin_list)
+        .service(documents::admin_download)
+        .service(documents::verify)
+        .service(documents::reject);
 }
 
 /// The served document: `GET /api/openapi.json`.

@@ -67,6 +67,9 @@ pub enum ApiError {
     /// Credentials for a webhook are missing or wrong; the caller is a machine.
     #[error("the webhook credentials are missing or wrong")]
     WebhookUnauthorized,
+    /// An uploaded file of a type we do not take (judged by its bytes).
+    #[error("only PDF, JPEG and PNG files are accepted, judged by their content")]
+    UnsupportedFile,
     /// A capability whose settings are not configured on this server.
     #[error("{0}")]
     NotConfigured(&'static str),
@@ -102,6 +105,7 @@ impl ApiError {
             Self::WebhookUnauthorized => "unauthorized",
             Self::InvalidSignature(_) => "invalid_signature",
             Self::NotConfigured(_) => "not_configured",
+            Self::UnsupportedFile => "unsupported_file_type",
             Self::TooManyRequests { .. } => "rate_limited",
             Self::Refused(refusal) => refusal.reason(),
             Self::InvalidCredentials => "invalid_credentials",
@@ -136,6 +140,7 @@ impl ResponseError for ApiError {
             Self::WebhookUnauthorized => StatusCode::UNAUTHORIZED,
             Self::InvalidSignature(_) => StatusCode::BAD_REQUEST,
             Self::NotConfigured(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::UnsupportedFile => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Refused(refusal) => StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::FORBIDDEN),
             Self::InvalidCredentials => StatusCode::UNAUTHORIZED,

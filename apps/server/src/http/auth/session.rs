@@ -4,8 +4,8 @@
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
-use app::access::{Refusal, admin_guard, session_guard};
-use domain::{Actor, ActorRole, AuditAction, NewAuditEntry, PortalUser, RequestId};
+use app::access::{Refusal, admin_guard, client_guard, session_guard};
+use domain::{Actor, ActorRole, AuditAction, Client, NewAuditEntry, PortalUser, RequestId};
 use futures_util::future::LocalBoxFuture;
 use identity::SessionClaims;
 use serde_json::json;
@@ -22,6 +22,14 @@ pub const COOKIE: &str = "cv_session";
 pub struct SignedIn {
     pub claims: SessionClaims,
     pub user: PortalUser,
+}
+
+/// A session allowed on client routes: the client's user, password set, account provisioned,
+/// user active; with its client.
+#[derive(Debug)]
+pub struct ClientSession {
+    pub session: SignedIn,
+    pub client: Client,
 }
 
 /// A session allowed on admin routes.
@@ -121,6 +129,31 @@ impl FromRequest for AdminSession {
             match verdict {
                 Ok(()) => Ok(Self(session)),
                 Err(refusal) => Err(refuse(&state, &req, Some(&session.user), refusal).await),
+            }
+        })
+    }
+}
+
+impl FromRequest for ClientSession {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = state(&req)?;
+            let session = authenticate(&state, &req).await?;
+            let client = match session.user.client_id {
+                Some(id) => state.store.get_client(id).await?,
+                None => None,
+            };
+            match (
+                client_guard(&session.user, client.as_ref(), session.claims.issued_at()),
+                client,
+            ) {
+                (Ok(()), Some(client)) => Ok(Self { session, client }),
+                (Err(refusal), _) => Err(refuse(&state, &req, Some(&session.user), refusal).await),
+                (Ok(()), None) => Err(refuse(&state, &req, Some(&session.user), Refusal::NotProvisioned).await),
             }
         })
     }

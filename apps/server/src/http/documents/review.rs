@@ -1,0 +1,149 @@
+//! `POST /api/admin/documents/{id}/verify` and `/reject`: the operator's one-way review.
+
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use app::documents::ReviewDocumentError;
+use domain::{BoundedText, ConfirmedFacts, DocumentId, EpcRating, RequirementType, Review};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::{DocumentView, date_field};
+use crate::clock::london_date;
+use crate::http::auth::actor_context;
+use crate::http::auth::session::AdminSession;
+use crate::http::problem::{ApiError, FieldError, Problem};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyRequest {
+    /// The requirement the document evidences, e.g. `GAS_SAFETY`.
+    #[schema(example = "GAS_SAFETY")]
+    requirement: String,
+    /// The date of the check, inspection, assessment or issue (`YYYY-MM-DD`).
+    issue_date: String,
+    /// The date the document states as its end, where it states one.
+    expiry_date: Option<String>,
+    /// For an EPC: `A` to `G`.
+    epc_rating: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RejectRequest {
+    /// Why, in words the client will read (1 to 500 characters).
+    reason: String,
+}
+
+fn choice<T: std::str::FromStr>(field: &str, raw: &str) -> Result<T, ApiError>
+where
+    T::Err: std::fmt::Display,
+{
+    raw.trim().parse().map_err(|e: T::Err| {
+        ApiError::Validation(vec![FieldError {
+            field: field.into(),
+            code: "invalid_choice",
+            message: e.to_string(),
+        }])
+    })
+}
+
+/// Verify a PENDING document, confirming what it is and its dates; the property is re-evaluated.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("document_id" = uuid::Uuid, Path)),
+    request_body = VerifyRequest,
+    responses(
+        (status = 200, description = "Verified", body = DocumentView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Reviewed already", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/admin/documents/{document_id}/verify")]
+pub async fn verify(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    session: AdminSession,
+    path: web::Path<String>,
+    body: web::Json<VerifyRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let facts = ConfirmedFacts {
+        requirement: choice::<RequirementType>("requirement", &body.requirement)?,
+        issue_date: date_field("issue_date", &body.issue_date)?,
+        expiry_date: body
+            .expiry_date
+            .as_deref()
+            .map(|d| date_field("expiry_date", d))
+            .transpose()?,
+        epc_rating: body
+            .epc_rating
+            .as_deref()
+            .map(|r| choice::<EpcRating>("epc_rating", r))
+            .transpose()?,
+    };
+    review(&state, &req, &session, &path, Review::Verify(facts)).await
+}
+
+/// Reject a PENDING document with a reason; it no longer counts as evidence.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("document_id" = uuid::Uuid, Path)),
+    request_body = RejectRequest,
+    responses(
+        (status = 200, description = "Rejected", body = DocumentView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Reviewed already", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The reason is empty or too long", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/admin/documents/{document_id}/reject")]
+pub async fn reject(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    session: AdminSession,
+    path: web::Path<String>,
+    body: web::Json<RejectRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let reason = BoundedText::parse(&body.reason, 500).map_err(|e| {
+        ApiError::Validation(vec![FieldError {
+            field: "reason".into(),
+            code: e.code(),
+            message: e.to_string(),
+        }])
+    })?;
+    let review_of = Review::Reject {
+        reason: reason.as_str().to_owned(),
+    };
+    review(&state, &req, &session, &path, review_of).await
+}
+
+async fn review(
+    state: &AppState,
+    req: &HttpRequest,
+    session: &AdminSession,
+    raw_id: &str,
+    decision: Review,
+) -> Result<HttpResponse, ApiError> {
+    const NO_DOCUMENT: ApiError = ApiError::NotFound("no document has this id");
+    let id: DocumentId = raw_id.parse().map_err(|_| NO_DOCUMENT)?;
+    let ctx = actor_context(state, req, &session.0);
+    let now = state.clock.now();
+    let reviewer = session.0.user.id;
+    let document = app::documents::review_document(&*state.store, now, london_date(now), id, decision, reviewer, &ctx)
+        .await
+        .map_err(|e| match e {
+            ReviewDocumentError::NotFound => NO_DOCUMENT,
+            ReviewDocumentError::AlreadyReviewed => ApiError::StateConflict {
+                code: "already_reviewed",
+                detail: "the document has been verified or rejected already",
+            },
+            ReviewDocumentError::Store(e) => e.into(),
+        })?;
+    Ok(HttpResponse::Ok().json(DocumentView::from(document)))
+}

@@ -1,0 +1,205 @@
+//! `POST /api/client/documents` and `POST /api/admin/clients/{client_id}/documents`: multipart
+//! with the text fields first, then `file`, which streams to storage as it arrives.
+
+use actix_multipart::{Field, Multipart};
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use app::documents::{NewUpload, UploadError, UploadServices};
+use domain::{ClientId, DisplayName, FileTypeError, PropertyId, StatedFacts, UserId};
+use futures_util::{StreamExt, TryStreamExt};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::date_field;
+use crate::clock::london_date;
+use crate::http::auth::actor_context;
+use crate::http::auth::session::{AdminSession, ClientSession};
+use crate::http::problem::{ApiError, FieldError, Problem};
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Uploaded {
+    document_id: uuid::Uuid,
+    #[schema(example = "PENDING")]
+    status: &'static str,
+}
+
+/// Upload evidence for one of your properties: multipart fields `property_id` (required),
+/// `requirement`, `issue_date`, `expiry_date`, `epc_rating` (optional, as you read them), then
+/// `file` (PDF, JPEG or PNG, judged by its content; at most `MAX_UPLOAD_BYTES`, 20 MB by default).
+#[utoipa::path(
+    tag = "documents",
+    security(("bearer" = [])),
+    request_body(content = String, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Stored, PENDING review", body = Uploaded),
+        (status = 400, description = "Not a multipart body, or the upload was cut short", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a provisioned client", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such property of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The file is too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not a PDF, JPEG or PNG", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is missing or invalid, or the file is empty", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/client/documents")]
+pub async fn client_upload(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    session: ClientSession,
+    body: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let ctx = actor_context(&state, &req, &session.session);
+    upload(&state, session.client.id, Some(session.session.user.id), body, &ctx).await
+}
+
+/// Upload evidence on a client's behalf (the same fields as the client's upload).
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("client_id" = uuid::Uuid, Path)),
+    request_body(content = String, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Stored, PENDING review", body = Uploaded),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client or property", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The file is too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not a PDF, JPEG or PNG", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is missing or invalid, or the file is empty", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/admin/clients/{client_id}/documents")]
+pub async fn admin_upload(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    session: AdminSession,
+    path: web::Path<String>,
+    body: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let client_id: ClientId = path.parse().map_err(|_| ApiError::NotFound("no client has this id"))?;
+    let ctx = actor_context(&state, &req, &session.0);
+    upload(&state, client_id, Some(session.0.user.id), body, &ctx).await
+}
+
+/// The small fields, read in full (each at most 200 bytes).
+#[derive(Default)]
+struct Fields {
+    property_id: Option<String>,
+    stated: StatedFacts,
+}
+
+async fn upload(
+    state: &AppState,
+    client_id: ClientId,
+    uploaded_by: Option<UserId>,
+    mut body: Multipart,
+    ctx: &app::RequestContext,
+) -> Result<HttpResponse, ApiError> {
+    let mut fields = Fields::default();
+    while let Some(field) = body
+        .try_next()
+        .await
+        .map_err(|e| ApiError::MalformedBody(e.to_string()))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        match name.as_str() {
+            "file" => return store_file(state, client_id, uploaded_by, fields, field, ctx).await,
+            "property_id" => fields.property_id = Some(text(field).await?),
+            "requirement" => fields.stated.requirement = Some(parsed("requirement", &text(field).await?)?),
+            "issue_date" => fields.stated.issue_date = Some(date_field("issue_date", &text(field).await?)?),
+            "expiry_date" => fields.stated.expiry_date = Some(date_field("expiry_date", &text(field).await?)?),
+            "epc_rating" => fields.stated.epc_rating = Some(parsed("epc_rating", &text(field).await?)?),
+            _ => return Err(invalid(&name, "unknown_field", "is not a field of an upload".into())),
+        }
+    }
+    Err(invalid("file", "required", "the file is missing (send it last)".into()))
+}
+
+async fn store_file(
+    state: &AppState,
+    client_id: ClientId,
+    uploaded_by: Option<UserId>,
+    fields: Fields,
+    field: Field,
+    ctx: &app::RequestContext,
+) -> Result<HttpResponse, ApiError> {
+    let Some(raw) = fields.property_id else {
+        return Err(invalid(
+            "property_id",
+            "required",
+            "send property_id before the file".into(),
+        ));
+    };
+    const NO_PROPERTY: ApiError = ApiError::NotFound("no property of this client has this id");
+    let property_id: PropertyId = raw.trim().parse().map_err(|_| NO_PROPERTY)?;
+    let file_name = field
+        .content_disposition()
+        .and_then(|cd| cd.get_filename().map(str::to_owned))
+        .unwrap_or_default();
+    let upload = NewUpload {
+        client_id,
+        property_id,
+        display_name: DisplayName::from_client(&file_name),
+        stated: fields.stated,
+        uploaded_by,
+        today: london_date(state.clock.now()),
+    };
+    let services = UploadServices {
+        store: &*state.store,
+        files: &*state.documents,
+        clock: &*state.clock,
+        max_bytes: state.max_upload_bytes,
+    };
+    let chunks = field.map(|chunk| chunk.map(|bytes| bytes.to_vec()).map_err(|e| e.to_string()));
+    let document = app::documents::upload_document(services, upload, Box::pin(chunks), ctx)
+        .await
+        .map_err(|e| match e {
+            UploadError::UnknownProperty => NO_PROPERTY,
+            UploadError::TooLarge { max_bytes } => ApiError::PayloadTooLarge {
+                limit: usize::try_from(max_bytes).unwrap_or(usize::MAX),
+            },
+            UploadError::Refused(FileTypeError::Empty) => invalid("file", "empty", "the file is empty".into()),
+            UploadError::Refused(FileTypeError::Unsupported) => ApiError::UnsupportedFile,
+            UploadError::Interrupted(why) => ApiError::MalformedBody(format!("the upload was cut short: {why}")),
+            UploadError::Storage(e) => ApiError::Unavailable(e.into()),
+            UploadError::Store(e) => e.into(),
+        })?;
+    Ok(HttpResponse::Created().json(Uploaded {
+        document_id: document.id.as_uuid(),
+        status: "PENDING",
+    }))
+}
+
+fn invalid(field: &str, code: &'static str, message: String) -> ApiError {
+    ApiError::Validation(vec![FieldError {
+        field: field.into(),
+        code,
+        message,
+    }])
+}
+
+fn parsed<T: std::str::FromStr>(field: &str, raw: &str) -> Result<T, ApiError>
+where
+    T::Err: std::fmt::Display,
+{
+    raw.trim()
+        .parse()
+        .map_err(|e: T::Err| invalid(field, "invalid_choice", e.to_string()))
+}
+
+/// A small text field, refused beyond 200 bytes.
+async fn text(mut field: Field) -> Result<String, ApiError> {
+    let name = field.name().unwrap_or_default().to_owned();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field
+        .try_next()
+        .await
+        .map_err(|e| ApiError::MalformedBody(e.to_string()))?
+    {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() > 200 {
+            return Err(invalid(&name, "too_long", "must be at most 200 bytes".into()));
+        }
+    }
+    String::from_utf8(bytes).map_err(|_| invalid(&name, "invalid_text", "is not UTF-8 text".into()))
+}
