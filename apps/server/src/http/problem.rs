@@ -208,6 +208,7 @@ fn refusal_detail(refusal: app::access::Refusal) -> &'static str {
         R::PasswordNotSet => "set your password first",
         R::NotProvisioned => "your account is not ready yet",
         R::NotAdmin => "this is for administrators only",
+        R::NotClient => "this is for clients; administrators use the admin routes",
         R::SecondFactorRequired => "sign in again with your second factor",
     }
 }

@@ -6,7 +6,24 @@ use serde_json::{Value, json};
 use crate::access_helpers::{
     PASSWORD, client_with_password, create_admin, invited_client_user, session_for, with_services,
 };
-use crate::helpers::{Backend, spawn_app};
+use crate::helpers::{Backend, TestApp, spawn_app, valid_intake};
+
+/// A client that paid, was provisioned and set its password: what every client route wants.
+async fn provisioned_client(app: &TestApp, email: &str) -> domain::PortalUser {
+    let body: Value = app.submit_intake(&valid_intake(email)).await.json().await.unwrap();
+    let client_id = body["client_id"].as_str().unwrap().to_owned();
+    let event = crate::payments::checkout_completed(&format!("evt_{}", uuid::Uuid::new_v4().simple()), &client_id);
+    assert_eq!(crate::payments::deliver(app, &event).await.status(), 200);
+    let user = app
+        .store
+        .find_user_by_email(&domain::Email::parse(email).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let token = crate::access_helpers::token_for(app, &user, domain::TokenKind::Setup).await;
+    assert_eq!(app.set_password(&token, PASSWORD).await.status(), 204);
+    app.store.get_user(user.id).await.unwrap().unwrap()
+}
 
 /// Every route that needs a session, for every kind of caller.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -20,49 +37,74 @@ async fn the_route_guard_matrix() {
     let admin_token = app.token("admin@example.com").await;
     assert_eq!(app.switch_user(&admin_token, &disabled, "disable").await.status(), 200);
 
-    let callers: [(&str, Option<String>); 5] = [
+    let provisioned = provisioned_client(&app, "provisioned@example.com").await;
+
+    let callers: [(&str, Option<String>); 6] = [
         ("anonymous", None),
         ("client without password", Some(session_for(&without_password))),
+        ("client not provisioned", Some(session_for(&good))),
         ("disabled client", Some(session_for(&disabled))),
-        ("good client", Some(session_for(&good))),
+        ("good client", Some(session_for(&provisioned))),
         ("admin", Some(session_for(&admin))),
     ];
     let target_client = target.client_id.unwrap();
     let note = json!({ "subject": "Hello", "message": "A note." });
     let routes = [
-        ("GET", "/api/auth/me".to_owned(), None, [401, 200, 403, 200, 200]),
+        ("GET", "/api/auth/me".to_owned(), None, [401, 200, 200, 403, 200, 200]),
         (
             "POST",
             format!("/api/admin/users/{}/disable", target.id),
             None,
-            [401, 403, 403, 403, 200],
+            [401, 403, 403, 403, 403, 200],
         ),
         (
             "POST",
             format!("/api/admin/users/{}/enable", target.id),
             None,
-            [401, 403, 403, 403, 200],
+            [401, 403, 403, 403, 403, 200],
         ),
-        ("GET", "/api/admin/messages".to_owned(), None, [401, 403, 403, 403, 200]),
+        (
+            "GET",
+            "/api/admin/messages".to_owned(),
+            None,
+            [401, 403, 403, 403, 403, 200],
+        ),
         (
             "POST",
             format!("/api/admin/clients/{target_client}/email"),
             Some(&note),
-            [401, 403, 403, 403, 202],
+            [401, 403, 403, 403, 403, 202],
         ),
         (
             "POST",
             format!("/api/admin/clients/{target_client}/resend-password-setup"),
             None,
-            [401, 403, 403, 403, 202],
+            [401, 403, 403, 403, 403, 202],
         ),
         (
             "POST",
             format!("/api/admin/clients/{target_client}/provision"),
             None,
-            [401, 403, 403, 403, 409],
+            [401, 403, 403, 403, 403, 409],
         ),
-        ("POST", "/api/auth/logout".to_owned(), None, [401, 204, 403, 204, 204]),
+        (
+            "GET",
+            "/api/client/documents".to_owned(),
+            None,
+            [401, 403, 403, 403, 200, 403],
+        ),
+        (
+            "GET",
+            "/api/client/dashboard".to_owned(),
+            None,
+            [401, 403, 403, 403, 200, 403],
+        ),
+        (
+            "POST",
+            "/api/auth/logout".to_owned(),
+            None,
+            [401, 204, 204, 403, 204, 204],
+        ),
     ];
     for (method, path, body, expected) in &routes {
         for ((caller, token), status) in callers.iter().zip(expected) {

@@ -18,6 +18,8 @@ pub enum Refusal {
     NotProvisioned,
     /// A client's session asking for an admin route.
     NotAdmin,
+    /// An admin's session asking for a client's route (admins use the admin routes).
+    NotClient,
     /// An admin session without its second factor, where one is required.
     SecondFactorRequired,
 }
@@ -27,7 +29,7 @@ impl Refusal {
     pub const fn status(self) -> u16 {
         match self {
             Self::NotSignedIn | Self::SessionEnded | Self::SecondFactorRequired => 401,
-            Self::UserDisabled | Self::PasswordNotSet | Self::NotProvisioned | Self::NotAdmin => 403,
+            Self::UserDisabled | Self::PasswordNotSet | Self::NotProvisioned | Self::NotAdmin | Self::NotClient => 403,
         }
     }
 
@@ -40,6 +42,7 @@ impl Refusal {
             Self::PasswordNotSet => "password_not_set",
             Self::NotProvisioned => "not_provisioned",
             Self::NotAdmin => "admin_only",
+            Self::NotClient => "client_only",
             Self::SecondFactorRequired => "second_factor_required",
         }
     }
@@ -52,6 +55,7 @@ impl Refusal {
             Self::PasswordNotSet => "/set-password",
             Self::NotProvisioned => "/onboarding/status",
             Self::NotAdmin => "/dashboard",
+            Self::NotClient => "/admin",
         }
     }
 }
@@ -84,7 +88,7 @@ pub fn client_guard(
 ) -> Result<(), Refusal> {
     session_guard(user, session_issued_at)?;
     if user.role != Role::Client {
-        return Err(Refusal::NotSignedIn);
+        return Err(Refusal::NotClient);
     }
     if user.password_status != PasswordStatus::Set {
         return Err(Refusal::PasswordNotSet);
@@ -195,7 +199,7 @@ mod tests {
             Err(Refusal::SessionEnded)
         );
         let admin = user(Role::Admin, UserStatus::Active, PasswordStatus::Set);
-        assert_eq!(client_guard(&admin, Some(&ready), now), Err(Refusal::NotSignedIn));
+        assert_eq!(client_guard(&admin, Some(&ready), now), Err(Refusal::NotClient));
     }
 
     #[test]
