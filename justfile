@@ -60,3 +60,7 @@ bench-email count="100000":
 # Provision COUNT paid intakes of 15 properties through the Stripe webhook: clients per second.
 bench-provision count="10000" concurrency="16":
     scripts/bench-provision.sh {{count}} {{concurrency}} {{pg_url}}
+
+# Upload MB/s to the local store beside sha256sum + cp on the same disk; peak memory on a 1 GB upload.
+bench-upload:
+    scripts/bench-upload.sh

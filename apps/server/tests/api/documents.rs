@@ -417,6 +417,44 @@ async fn over_http_a_client_uploads_an_admin_verifies_and_the_dashboard_follows(
         403,
         "clients do not verify"
     );
+
+    // A stated gas certificate makes gas PENDING_VERIFICATION; rejected, it counts for nothing again.
+    let gas_fields = [
+        ("property_id", property.as_str()),
+        ("requirement", "GAS_SAFETY"),
+        ("issue_date", "2026-02-01"),
+    ];
+    let gas: Value = post_upload(&app, &token, "/api/client/documents", &gas_fields, &pdf(1_000))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let gas_status = |board: &Value| {
+        let requirements = board["properties"][0]["requirements"].as_array().unwrap().clone();
+        requirements
+            .into_iter()
+            .find(|r| r["requirement"] == "GAS_SAFETY")
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(gas_status(&dashboard(token.clone()).await), "PENDING_VERIFICATION");
+    let reject = format!(
+        "{}/api/admin/documents/{}/reject",
+        app.address,
+        gas["document_id"].as_str().unwrap()
+    );
+    let rejected = app
+        .http
+        .post(&reject)
+        .bearer_auth(&admin)
+        .json(&serde_json::json!({"reason": "The certificate is for another address."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rejected.json::<Value>().await.unwrap()["status"], "REJECTED");
+    assert_eq!(gas_status(&dashboard(token.clone()).await), "MISSING");
+    let entries = app.store.entries_for_client(client_id, 100).await.unwrap();
+    assert!(entries.iter().any(|e| e.entry.action == AuditAction::DocumentRejected));
 }
 
 #[tokio::test]
