@@ -248,6 +248,7 @@ impl Application {
             trusted_proxies: Arc::from(settings.trusted_proxies.as_slice()),
             documents: open_document_store(settings)?,
             max_upload_bytes: settings.max_upload_bytes,
+            extractor: Arc::new(adapter_pdf::PdfText),
         };
         let openapi =
             web::Data::new(serde_json::to_value(http::openapi()).context("serialising the OpenAPI document")?);

@@ -12,7 +12,7 @@ use app::mail::Links;
 use app::onboarding::{IntakeLimits, ProvisionServices};
 use domain::{Actor, RequestId};
 use identity::{RandomSource, SessionSigner};
-use ports::{Clock, DocumentStore, PasswordHasher, PaymentGateway, RateLimiter, Store};
+use ports::{Clock, DocumentStore, Extractor, PasswordHasher, PaymentGateway, RateLimiter, Store};
 use secrecy::SecretString;
 use tokio::sync::Notify;
 
@@ -48,6 +48,8 @@ pub struct AppState {
     pub documents: Arc<dyn DocumentStore>,
     /// The largest evidence file accepted, in bytes.
     pub max_upload_bytes: u64,
+    /// Reads uploaded files' text for the verifying admin's suggestions.
+    pub extractor: Arc<dyn Extractor>,
 }
 
 impl AppState {

@@ -6,6 +6,7 @@ mod clock;
 mod documents;
 mod error;
 mod evidence;
+mod extract;
 mod hasher;
 mod mail;
 mod payments;
@@ -19,6 +20,7 @@ pub use clock::Clock;
 pub use documents::{DocumentDownload, DocumentStore, DocumentUpload, StorageError, StorageKey};
 pub use error::{BoxError, StoreError};
 pub use evidence::{DocumentRepository, ReviewError};
+pub use extract::Extractor;
 pub use hasher::PasswordHasher;
 pub use mail::{
     ClaimedEmail, Delivery, DeliveryEvent, Mailer, MessageFilter, MessagePage, MessageRecord, MessageRepository,

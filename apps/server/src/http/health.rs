@@ -125,6 +125,7 @@ mod tests {
             trusted_proxies: Arc::from([]),
             documents: Arc::new(adapter_storage::LocalDocumentStore::new(std::env::temp_dir())),
             max_upload_bytes: 20_000_000,
+            extractor: Arc::new(adapter_pdf::PdfText),
         }
     }
 

@@ -92,7 +92,8 @@ fn routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(documents::admin_list)
         .service(documents::admin_download)
         .service(documents::verify)
-        .service(documents::reject);
+        .service(documents::reject)
+        .service(documents::suggestions);
 }
 
 /// The served document: `GET /api/openapi.json`.

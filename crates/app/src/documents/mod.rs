@@ -3,8 +3,10 @@
 
 mod evaluation;
 mod review;
+mod suggest;
 mod upload;
 
 pub use evaluation::{evaluate_property, evidence_of, status_changes};
 pub use review::{ReviewDocumentError, review_document};
+pub use suggest::{Suggested, Suggestions, suggest};
 pub use upload::{NewUpload, UploadError, UploadServices, upload_document};

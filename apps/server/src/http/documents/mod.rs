@@ -4,11 +4,13 @@
 mod portfolio;
 mod read;
 mod review;
+mod suggest;
 mod upload;
 
 pub use portfolio::dashboard;
 pub use read::{admin_download, admin_list, client_download, client_list};
 pub use review::{reject, verify};
+pub use suggest::suggestions;
 pub use upload::{admin_upload, client_upload};
 
 use chrono::{DateTime, NaiveDate, Utc};
