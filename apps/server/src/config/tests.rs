@@ -1,0 +1,150 @@
+//! The settings: defaults, what production refuses, what is never printed.
+
+use std::collections::HashMap;
+
+use super::*;
+
+fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+    let map: HashMap<String, String> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    Settings::from_lookup(|name| map.get(name).cloned())
+}
+
+#[test]
+fn no_configuration_means_sqlite_under_data_on_localhost() {
+    let s = settings(&[]).unwrap();
+    assert_eq!(s.bind_addr.to_string(), "127.0.0.1:8080");
+    assert_eq!(s.database_url(), "sqlite://./data/compliance-vault.db");
+    assert!(s.uses_sqlite());
+    assert_eq!(s.intake_limit_per_minute, 10);
+    assert_eq!(s.log_format, LogFormat::Pretty);
+}
+
+#[test]
+fn production_refuses_a_short_jwt_secret_naming_it() {
+    let err = settings(&[("ENVIRONMENT", "production"), ("JWT_SECRET", "short")]).unwrap_err();
+    assert_eq!(err.name, "JWT_SECRET");
+    let err = settings(&[("ENVIRONMENT", "production")]).unwrap_err();
+    assert_eq!(err.name, "JWT_SECRET");
+}
+
+#[test]
+fn production_refuses_cors_open_to_any_origin() {
+    let secret = "x".repeat(32);
+    let err = settings(&[
+        ("ENVIRONMENT", "production"),
+        ("JWT_SECRET", &secret),
+        ("PUBLIC_BASE_URL", "https://vault.example"),
+        ("CORS_ALLOWED_ORIGINS", "*"),
+    ])
+    .unwrap_err();
+    assert_eq!(err.name, "CORS_ALLOWED_ORIGINS");
+    let ok = settings(&[
+        ("ENVIRONMENT", "production"),
+        ("JWT_SECRET", &secret),
+        ("PUBLIC_BASE_URL", "https://vault.example"),
+    ])
+    .unwrap();
+    assert_eq!(ok.log_format, LogFormat::Json);
+}
+
+#[test]
+fn production_needs_the_public_address_that_links_are_built_from() {
+    let secret = "x".repeat(32);
+    let err = settings(&[("ENVIRONMENT", "production"), ("JWT_SECRET", &secret)]).unwrap_err();
+    assert_eq!(err.name, "PUBLIC_BASE_URL");
+    let ok = settings(&[
+        ("ENVIRONMENT", "production"),
+        ("JWT_SECRET", &secret),
+        ("FRONTEND_URL", "https://portal.example/"),
+    ])
+    .unwrap();
+    assert_eq!(ok.links().portal(), "https://portal.example/portal");
+    assert_eq!(settings(&[]).unwrap().links().portal(), "http://127.0.0.1:8080/portal");
+}
+
+#[test]
+fn the_mailer_is_postmark_then_smtp_then_the_outbox() {
+    assert_eq!(settings(&[]).unwrap().mail.transport_name(), "outbox");
+    let smtp = settings(&[("SMTP_URL", "smtp://user:smtp-pass@mail:25")]).unwrap();
+    assert_eq!(smtp.mail.transport_name(), "smtp");
+    let both = [
+        ("SMTP_URL", "smtp://mail:25"),
+        ("POSTMARK_SERVER_TOKEN", "pm-token-value"),
+    ];
+    assert_eq!(settings(&both).unwrap_err().name, "POSTMARK_FROM");
+    let postmark = settings(&[both[0], both[1], ("POSTMARK_FROM", "vault@example.com")]).unwrap();
+    assert_eq!(postmark.mail.transport_name(), "postmark");
+    let printed = format!("{postmark:?} {smtp:?}");
+    assert!(
+        !printed.contains("pm-token-value") && !printed.contains("smtp-pass"),
+        "{printed}"
+    );
+    let half = settings(&[("POSTMARK_WEBHOOK_USERNAME", "pm")]).unwrap_err();
+    assert_eq!(half.name, "POSTMARK_WEBHOOK_PASSWORD");
+}
+
+#[test]
+fn printing_settings_never_prints_a_secret() {
+    let s = settings(&[
+        ("JWT_SECRET", "super-secret-jwt-value"),
+        ("DATABASE_URL", "postgres://app:db-password@db:5432/vault"),
+        ("STRIPE_API_KEY", "sk_live_stripe_key_value"),
+        ("STRIPE_PRICE_PLAN_1", "price_1"),
+        ("STRIPE_PRICE_PLAN_2_5", "price_2"),
+        ("STRIPE_PRICE_PLAN_6_15", "price_3"),
+        ("STRIPE_WEBHOOK_SECRET", "whsec_webhook_value"),
+    ])
+    .unwrap();
+    let printed = format!("{s:?}");
+    assert!(
+        !printed.contains("sk_live_stripe_key_value") && !printed.contains("whsec_webhook_value"),
+        "{printed}"
+    );
+    assert!(!printed.contains("super-secret-jwt-value"), "{printed}");
+    assert!(!printed.contains("db-password"), "{printed}");
+    assert!(printed.contains("postgres://app:[REDACTED]@db:5432/vault"), "{printed}");
+}
+
+#[test]
+fn documents_live_under_the_data_dir_unless_a_bucket_is_named() {
+    let local = settings(&[("DATA_DIR", "/srv/vault")]).unwrap();
+    assert!(
+        matches!(local.documents, DocumentStorage::Local(ref p) if p == std::path::Path::new("/srv/vault/documents"))
+    );
+    let s3 = [
+        ("DOCUMENT_STORE", "s3://evidence/vault/"),
+        ("S3_ACCESS_KEY_ID", "AKIA"),
+        ("S3_SECRET_ACCESS_KEY", "s3-secret-value"),
+    ];
+    let bucket = settings(&s3).unwrap();
+    assert!(
+        matches!(&bucket.documents, DocumentStorage::S3 { bucket, prefix, .. } if bucket == "evidence" && prefix == "vault")
+    );
+    assert!(!format!("{bucket:?}").contains("s3-secret-value"));
+    assert_eq!(settings(&s3[..2]).unwrap_err().name, "S3_SECRET_ACCESS_KEY");
+    assert_eq!(
+        settings(&[("DOCUMENT_STORE", "ftp://x")]).unwrap_err().name,
+        "DOCUMENT_STORE"
+    );
+}
+
+#[test]
+fn a_malformed_setting_is_named() {
+    assert_eq!(settings(&[("BIND_ADDR", "nowhere")]).unwrap_err().name, "BIND_ADDR");
+    assert_eq!(
+        settings(&[("INTAKE_RATE_LIMIT_PER_MINUTE", "ten")]).unwrap_err().name,
+        "INTAKE_RATE_LIMIT_PER_MINUTE"
+    );
+    assert_eq!(settings(&[("ENVIRONMENT", "staging")]).unwrap_err().name, "ENVIRONMENT");
+    assert_eq!(
+        settings(&[("TRUSTED_PROXIES", "10.0.0.1, proxy")]).unwrap_err().name,
+        "TRUSTED_PROXIES"
+    );
+    assert_eq!(
+        settings(&[("TRUSTED_PROXIES", "10.0.0.1, ::1")])
+            .unwrap()
+            .trusted_proxies
+            .len(),
+        2
+    );
+}
