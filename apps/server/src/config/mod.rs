@@ -184,6 +184,17 @@ impl Settings {
         if secret_len < 32 {
             return Err(invalid("JWT_SECRET", "must be at least 32 characters in production"));
         }
+        if let DocumentStorage::S3 {
+            endpoint: Some(endpoint),
+            ..
+        } = &self.documents
+            && endpoint.starts_with("http://")
+        {
+            return Err(invalid(
+                "S3_ENDPOINT",
+                "must be https:// in production: the credentials go with every request",
+            ));
+        }
         if self.public_base_url.is_none() {
             return Err(invalid(
                 "PUBLIC_BASE_URL",

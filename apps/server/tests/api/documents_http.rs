@@ -211,6 +211,35 @@ async fn over_http_a_client_uploads_an_admin_verifies_and_the_dashboard_follows(
             .status(),
         409
     );
+    for (facts, field) in [
+        (
+            serde_json::json!({ "requirement": "EPC", "issue_date": "2026-01-10" }),
+            "epc_rating",
+        ),
+        (
+            serde_json::json!({ "requirement": "EICR", "issue_date": "2026-01-10", "expiry_date": "2025-01-10" }),
+            "expiry_date",
+        ),
+        (
+            serde_json::json!({ "requirement": "EICR", "issue_date": "2999-01-10" }),
+            "issue_date",
+        ),
+        (
+            serde_json::json!({ "requirement": "GAS", "issue_date": "2026-01-10" }),
+            "requirement",
+        ),
+    ] {
+        let refused = app
+            .http
+            .post(&url)
+            .bearer_auth(&admin)
+            .json(&facts)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 422, "{facts}");
+        assert_eq!(refused.json::<Value>().await.unwrap()["errors"][0]["field"], field);
+    }
     assert_eq!(
         app.http
             .post(&url)

@@ -19,7 +19,7 @@ use crate::unavailable;
 const PART_SIZE: usize = 5 * 1024 * 1024;
 /// How many parts of one upload may be in flight at once; bounds an upload's memory to about
 /// `(MAX_PARTS_IN_FLIGHT + 1) * PART_SIZE`.
-const MAX_PARTS_IN_FLIGHT: usize = 2;
+const MAX_PARTS_IN_FLIGHT: usize = 1;
 
 /// Where and how to reach the bucket.
 #[derive(Clone)]

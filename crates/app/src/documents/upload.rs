@@ -83,6 +83,10 @@ where
         .iter()
         .find(|p| p.id == upload.property_id)
         .ok_or(UploadError::UnknownProperty)?;
+    // Everything that can fail on the way, read before the file is stored, so that after it is
+    // stored only the record itself can fail (and then the file is removed).
+    let existing = s.store.list_documents(upload.client_id).await?;
+    let before = evaluate_property(property, &existing, upload.today);
     let id = DocumentId::from_uuid(Uuid::now_v7());
     let key = StorageKey::parse(&format!("documents/{}/{}", upload.client_id, id))?;
     let mut writer = s.files.create(&key).await?;
@@ -116,8 +120,6 @@ where
         reviewed_at: None,
         created_at: now,
     };
-    let existing = s.store.list_documents(upload.client_id).await?;
-    let before = evaluate_property(property, &existing, upload.today);
     let mut with_new = existing;
     with_new.push(document.clone());
     let after = evaluate_property(property, &with_new, upload.today);

@@ -74,3 +74,12 @@ fn date_field(field: &str, raw: &str) -> Result<NaiveDate, ApiError> {
         }])
     })
 }
+
+/// A storage failure: unavailable storage is worth retrying (503); a recorded document whose file
+/// is missing is our fault and is logged whole (500).
+fn storage_error(error: ports::StorageError) -> ApiError {
+    match error {
+        ports::StorageError::Unavailable(_) => ApiError::Unavailable(error.into()),
+        other => ApiError::Unexpected(anyhow::anyhow!("a recorded document's file: {other}")),
+    }
+}

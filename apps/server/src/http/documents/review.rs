@@ -84,7 +84,30 @@ pub async fn verify(
             .map(|r| choice::<EpcRating>("epc_rating", r))
             .transpose()?,
     };
+    check_facts(&facts, london_date(state.clock.now()))?;
     review(&state, &req, &session, &path, Review::Verify(facts)).await
+}
+
+/// Facts that cannot be true together are refused, naming the field.
+fn check_facts(facts: &ConfirmedFacts, today: chrono::NaiveDate) -> Result<(), ApiError> {
+    let problem = |field: &str, code: &'static str, message: &str| {
+        Err(ApiError::Validation(vec![FieldError {
+            field: field.into(),
+            code,
+            message: message.into(),
+        }]))
+    };
+    if facts.issue_date > today {
+        return problem("issue_date", "in_future", "a document cannot be issued after today");
+    }
+    if facts.expiry_date.is_some_and(|expiry| expiry < facts.issue_date) {
+        return problem("expiry_date", "before_issue_date", "must not be before the issue date");
+    }
+    match (facts.requirement, facts.epc_rating) {
+        (RequirementType::Epc, None) => problem("epc_rating", "required", "an EPC states its rating"),
+        (RequirementType::Epc, Some(_)) | (_, None) => Ok(()),
+        (_, Some(_)) => problem("epc_rating", "not_an_epc", "only an EPC has a rating"),
+    }
 }
 
 /// Reject a PENDING document with a reason; it no longer counts as evidence.

@@ -45,6 +45,14 @@ pub async fn suggestions(
     const NO_DOCUMENT: ApiError = ApiError::NotFound("no document has this id");
     let id: DocumentId = path.parse().map_err(|_| NO_DOCUMENT)?;
     let document = state.store.get_document(id).await?.ok_or(NO_DOCUMENT)?;
+    if document.file.file_type != domain::FileType::Pdf {
+        // Only PDFs carry text we read; an image is not even opened.
+        return Ok(HttpResponse::Ok().json(SuggestionsView {
+            document_id: id.as_uuid(),
+            text_found: false,
+            suggestions: Suggestions::default(),
+        }));
+    }
     let key = StorageKey::parse(&document.file.key).map_err(|e| ApiError::Unexpected(e.into()))?;
     let mut reader = state
         .documents
@@ -52,7 +60,7 @@ pub async fn suggestions(
         .await
         .map_err(|e| ApiError::Unavailable(e.into()))?;
     let mut bytes = Vec::new();
-    while let Some(chunk) = reader.next_chunk().await.map_err(|e| ApiError::Unavailable(e.into()))? {
+    while let Some(chunk) = reader.next_chunk().await.map_err(super::storage_error)? {
         bytes.extend_from_slice(&chunk);
         if bytes.len() as u64 > state.max_upload_bytes {
             break;
