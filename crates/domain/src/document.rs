@@ -115,6 +115,8 @@ pub struct ConfirmedFacts {
     pub issue_date: NaiveDate,
     pub expiry_date: Option<NaiveDate>,
     pub epc_rating: Option<EpcRating>,
+    /// For an EPC: when a registered minimum-energy-efficiency exemption ends.
+    pub exemption_expiry_date: Option<NaiveDate>,
 }
 
 /// The stored file behind a document.

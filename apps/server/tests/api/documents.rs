@@ -116,6 +116,7 @@ async fn an_upload_streams_to_storage_and_moves_the_status(app: TestApp) {
         issue_date: NaiveDate::from_ymd_opt(2026, 1, 10).unwrap(),
         expiry_date: None,
         epc_rating: Some(EpcRating::C),
+        exemption_expiry_date: None,
     };
     let review = |review| review_document(&*app.store, Utc::now(), today(), document.id, review, admin.id, &ctx);
     let verified = review(Review::Verify(facts)).await.unwrap();

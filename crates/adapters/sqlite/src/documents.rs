@@ -14,7 +14,7 @@ use crate::{SqliteStore, audit};
 const COLUMNS: &str = "id, client_id, property_id, status, storage_key, file_type, display_name, size_bytes, sha256, \
      stated_requirement, stated_issue_date, stated_expiry_date, stated_epc_rating, confirmed_requirement, \
      confirmed_issue_date, confirmed_expiry_date, confirmed_epc_rating, rejection_reason, uploaded_by, reviewed_by, \
-     reviewed_at, created_at";
+     reviewed_at, created_at, confirmed_exemption_expiry_date";
 
 #[async_trait]
 impl DocumentRepository for SqliteStore {
@@ -22,7 +22,7 @@ impl DocumentRepository for SqliteStore {
         let mut tx = self.begin_write().await?;
         let sql = sqlx::AssertSqlSafe(format!(
             "INSERT INTO documents ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
-             $15, $16, $17, $18, $19, $20, $21, $22)"
+             $15, $16, $17, $18, $19, $20, $21, $22, $23)"
         ));
         let confirmed = d.confirmed.as_ref();
         sqlx::query(sql)
@@ -48,6 +48,7 @@ impl DocumentRepository for SqliteStore {
             .bind(d.reviewed_by.map(|u| u.to_string()))
             .bind(d.reviewed_at)
             .bind(d.created_at)
+            .bind(confirmed.and_then(|c| c.exemption_expiry_date))
             .execute(&mut *tx)
             .await
             .map_err(store_error)?;
@@ -96,7 +97,8 @@ impl DocumentRepository for SqliteStore {
         let sql = sqlx::AssertSqlSafe(format!(
             "UPDATE documents SET status = $1, confirmed_requirement = $2, confirmed_issue_date = $3, \
              confirmed_expiry_date = $4, confirmed_epc_rating = $5, rejection_reason = $6, reviewed_by = $7, \
-             reviewed_at = $8 WHERE id = $9 AND status = 'PENDING' RETURNING {COLUMNS}"
+             reviewed_at = $8, confirmed_exemption_expiry_date = $10 WHERE id = $9 AND status = 'PENDING' \
+             RETURNING {COLUMNS}"
         ));
         let row = sqlx::query(sql)
             .bind(status)
@@ -108,6 +110,7 @@ impl DocumentRepository for SqliteStore {
             .bind(reviewer.to_string())
             .bind(now)
             .bind(id.to_string())
+            .bind(confirmed.and_then(|c| c.exemption_expiry_date))
             .fetch_optional(&mut *tx)
             .await
             .map_err(store_error)?;
@@ -145,6 +148,7 @@ fn document_from_row(row: &SqliteRow) -> Result<Document, StoreError> {
                 .ok_or_else(|| corrupt("confirmed_issue_date", "missing for a verified document"))?,
             expiry_date: col(row, "confirmed_expiry_date")?,
             epc_rating: optional(row, "confirmed_epc_rating")?,
+            exemption_expiry_date: col(row, "confirmed_exemption_expiry_date")?,
         }),
         None => None,
     };

@@ -23,6 +23,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0006_billing_and_requirements.sql"),
     ),
     (7, "documents", include_str!("../migrations/0007_documents.sql")),
+    (
+        8,
+        "epc exemptions",
+        include_str!("../migrations/0008_epc_exemptions.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {

@@ -19,6 +19,7 @@ pub fn evidence_of(documents: &[Document]) -> Vec<Evidence> {
             (DocumentStatus::Verified, Some(c), _) => Some(Evidence {
                 expiry_date: c.expiry_date,
                 epc_rating: c.epc_rating,
+                exemption_expiry_date: c.exemption_expiry_date,
                 ..Evidence::new(c.requirement, EvidenceStatus::Verified, c.issue_date)
             }),
             (DocumentStatus::Pending, _, stated) => {
@@ -81,4 +82,70 @@ pub fn status_changes(
             entry
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+    use compliance::Status;
+    use domain::{
+        ConfirmedFacts, DisplayName, DocumentId, EpcRating, FileType, RequirementType, StatedFacts, StoredFile,
+    };
+    use testkit::fixtures::stored_client;
+    use uuid::Uuid;
+
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn verified_epc(property: &Property, rating: EpcRating, exemption: Option<NaiveDate>) -> Document {
+        Document {
+            id: DocumentId::from_uuid(Uuid::now_v7()),
+            client_id: property.client_id,
+            property_id: property.id,
+            status: DocumentStatus::Verified,
+            file: StoredFile {
+                key: "documents/x/y".into(),
+                file_type: FileType::Pdf,
+                size_bytes: 10,
+                sha256: [0; 32],
+                display_name: DisplayName::from_client("epc.pdf"),
+            },
+            stated: StatedFacts::default(),
+            confirmed: Some(ConfirmedFacts {
+                requirement: RequirementType::Epc,
+                issue_date: day(2024, 1, 1),
+                expiry_date: None,
+                epc_rating: Some(rating),
+                exemption_expiry_date: exemption,
+            }),
+            rejection_reason: None,
+            uploaded_by: None,
+            reviewed_by: None,
+            reviewed_at: None,
+            created_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn a_registered_exemption_makes_an_f_rating_lawful_until_it_ends() {
+        let (_, properties) = stored_client("exempt@example.com", 1, Utc::now());
+        let property = &properties[0];
+        let today = day(2026, 6, 1);
+        let epc = |exemption| {
+            let documents = [verified_epc(property, EpcRating::F, exemption)];
+            evaluate_property(property, &documents, today)
+                .get(RequirementType::Epc)
+                .status
+        };
+        assert_eq!(epc(None), Status::NonCompliant);
+        assert_ne!(epc(Some(day(2028, 1, 1))), Status::NonCompliant);
+        assert_eq!(
+            epc(Some(day(2026, 1, 1))),
+            Status::NonCompliant,
+            "an exemption that has ended"
+        );
+    }
 }

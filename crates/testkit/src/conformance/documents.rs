@@ -131,6 +131,7 @@ pub async fn a_document_is_reviewed_once_however_many_race(h: &impl StoreHarness
         issue_date: date(2026, 1, 12),
         expiry_date: Some(date(2036, 1, 11)),
         epc_rating: Some(EpcRating::D),
+        exemption_expiry_date: None,
     };
     let reviewer = admin(&*store).await;
     let reviews: Vec<_> = (0..10)

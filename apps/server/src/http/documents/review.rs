@@ -25,6 +25,8 @@ pub struct VerifyRequest {
     expiry_date: Option<String>,
     /// For an EPC: `A` to `G`.
     epc_rating: Option<String>,
+    /// For an EPC: when a registered minimum-energy-efficiency exemption ends (`YYYY-MM-DD`).
+    exemption_expiry_date: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -83,6 +85,11 @@ pub async fn verify(
             .as_deref()
             .map(|r| choice::<EpcRating>("epc_rating", r))
             .transpose()?,
+        exemption_expiry_date: body
+            .exemption_expiry_date
+            .as_deref()
+            .map(|d| date_field("exemption_expiry_date", d))
+            .transpose()?,
     };
     check_facts(&facts, london_date(state.clock.now()))?;
     review(&state, &req, &session, &path, Review::Verify(facts)).await
@@ -102,6 +109,9 @@ fn check_facts(facts: &ConfirmedFacts, today: chrono::NaiveDate) -> Result<(), A
     }
     if facts.expiry_date.is_some_and(|expiry| expiry < facts.issue_date) {
         return problem("expiry_date", "before_issue_date", "must not be before the issue date");
+    }
+    if facts.requirement != RequirementType::Epc && facts.exemption_expiry_date.is_some() {
+        return problem("exemption_expiry_date", "not_an_epc", "only an EPC has an exemption");
     }
     match (facts.requirement, facts.epc_rating) {
         (RequirementType::Epc, None) => problem("epc_rating", "required", "an EPC states its rating"),
