@@ -3,9 +3,27 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{ClientId, Document, DocumentId, NewAuditEntry, Review, UserId};
+use domain::{ClientId, Document, DocumentId, NewAuditEntry, PropertyId, Review, UserId};
 
 use crate::StoreError;
+
+/// A property's documents as of one version of its evidence. Every document written for the
+/// property moves the version on, so a change computed from this snapshot can insist that
+/// nothing moved in between: its before-and-after audit entries are then exact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PropertyEvidence {
+    pub version: i64,
+    pub documents: Vec<Document>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteEvidenceError {
+    /// The property's evidence moved on since the snapshot: compute again and retry.
+    #[error("the property's evidence changed meanwhile")]
+    Conflict,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReviewError {
@@ -14,19 +32,34 @@ pub enum ReviewError {
     /// Verified or rejected already: a review is never undone or repeated.
     #[error("the document has been reviewed already")]
     NotPending,
+    /// The property's evidence moved on since the snapshot: compute again and retry.
+    #[error("the property's evidence changed meanwhile")]
+    Conflict,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
 #[async_trait]
 pub trait DocumentRepository: Send + Sync {
-    /// Records an uploaded document with its audit entries (the upload and any status changes
-    /// it causes), atomically. The property MUST belong to the document's client; otherwise
-    /// nothing is written and an error returned.
+    /// The property's documents and the version of its evidence, read together.
     ///
     /// # Errors
+    /// [`StoreError`] when the store fails.
+    async fn property_evidence(&self, property: PropertyId) -> Result<PropertyEvidence, StoreError>;
+
+    /// Records an uploaded document with its audit entries (the upload and any status changes
+    /// it causes), atomically, if the property's evidence is still at `evidence_version`. The
+    /// property MUST belong to the document's client; otherwise nothing is written.
+    ///
+    /// # Errors
+    /// [`WriteEvidenceError::Conflict`] when the evidence moved on (nothing written);
     /// [`StoreError`] when the store fails or the property is not the client's.
-    async fn create_document(&self, document: &Document, audit: &[NewAuditEntry]) -> Result<(), StoreError>;
+    async fn create_document(
+        &self,
+        document: &Document,
+        evidence_version: i64,
+        audit: &[NewAuditEntry],
+    ) -> Result<(), WriteEvidenceError>;
 
     /// # Errors
     /// [`StoreError`] when the store fails; an unknown id is `Ok(None)`.
@@ -38,17 +71,20 @@ pub trait DocumentRepository: Send + Sync {
     /// [`StoreError`] when the store fails.
     async fn list_documents(&self, client: ClientId) -> Result<Vec<Document>, StoreError>;
 
-    /// Verifies or rejects a PENDING document with its audit entries, atomically, and returns it
-    /// as it now is. Of concurrent reviews of one document exactly one succeeds.
+    /// Verifies or rejects a PENDING document with its audit entries, atomically, if its
+    /// property's evidence is still at `evidence_version`, and returns it as it now is. Of
+    /// concurrent reviews of one document exactly one succeeds.
     ///
     /// # Errors
-    /// [`ReviewError::NotFound`], [`ReviewError::NotPending`] (nothing written), or a store failure.
+    /// [`ReviewError::NotFound`], [`ReviewError::NotPending`], [`ReviewError::Conflict`] (nothing
+    /// written in each case), or a store failure.
     async fn review_document(
         &self,
         id: DocumentId,
         review: &Review,
         reviewer: UserId,
         now: DateTime<Utc>,
+        evidence_version: i64,
         audit: &[NewAuditEntry],
     ) -> Result<Document, ReviewError>;
 }

@@ -19,7 +19,7 @@ pub use audit::{AuditLog, ChainHead};
 pub use clock::Clock;
 pub use documents::{DocumentDownload, DocumentStore, DocumentUpload, StorageError, StorageKey};
 pub use error::{BoxError, StoreError};
-pub use evidence::{DocumentRepository, ReviewError};
+pub use evidence::{DocumentRepository, PropertyEvidence, ReviewError, WriteEvidenceError};
 pub use extract::Extractor;
 pub use hasher::PasswordHasher;
 pub use mail::{

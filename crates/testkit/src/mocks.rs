@@ -4,14 +4,15 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::{
     AuditEntry, Client, ClientId, Document, DocumentId, Email, MessageId, NewAuditEntry, OutgoingEmail, PasswordToken,
-    PortalUser, Property, Requirement, Review, SecondFactor, StoredPasswordHash, UserId, UserStatus,
+    PortalUser, Property, PropertyId, Requirement, Review, SecondFactor, StoredPasswordHash, UserId, UserStatus,
 };
 use ports::{
     AuditLog, ChainHead, ClaimedEmail, ClientRepository, CreateClientError, CreateUserError, Delivery, DeliveryEvent,
     DocumentRepository, EventOutcome, HealthCheck, MessageFilter, MessagePage, MessageRecord, MessageRepository,
-    PasswordTokenRepository, PaymentEvent, PaymentEventRepository, PropertyRepository, ProvisionOutcome,
-    ProvisioningRepository, ProvisioningWrite, RateDecision, RateLimitError, RateLimiter, ReviewError,
-    SecondFactorRepository, SessionRepository, StoreError, UseTokenError, UserRepository,
+    PasswordTokenRepository, PaymentEvent, PaymentEventRepository, PropertyEvidence, PropertyRepository,
+    ProvisionOutcome, ProvisioningRepository, ProvisioningWrite, RateDecision, RateLimitError, RateLimiter,
+    ReviewError, SecondFactorRepository, SessionRepository, StoreError, UseTokenError, UserRepository,
+    WriteEvidenceError,
 };
 
 mockall::mock! {
@@ -69,10 +70,11 @@ mockall::mock! {
 
     #[async_trait]
     impl DocumentRepository for Store {
-        async fn create_document(&self, document: &Document, audit: &[NewAuditEntry]) -> Result<(), StoreError>;
+        async fn property_evidence(&self, property: PropertyId) -> Result<PropertyEvidence, StoreError>;
+        async fn create_document(&self, document: &Document, evidence_version: i64, audit: &[NewAuditEntry]) -> Result<(), WriteEvidenceError>;
         async fn get_document(&self, id: DocumentId) -> Result<Option<Document>, StoreError>;
         async fn list_documents(&self, client: ClientId) -> Result<Vec<Document>, StoreError>;
-        async fn review_document(&self, id: DocumentId, review: &Review, reviewer: UserId, now: DateTime<Utc>, audit: &[NewAuditEntry]) -> Result<Document, ReviewError>;
+        async fn review_document(&self, id: DocumentId, review: &Review, reviewer: UserId, now: DateTime<Utc>, evidence_version: i64, audit: &[NewAuditEntry]) -> Result<Document, ReviewError>;
     }
 
     #[async_trait]

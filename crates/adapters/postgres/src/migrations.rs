@@ -28,6 +28,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "epc exemptions",
         include_str!("../migrations/0008_epc_exemptions.sql"),
     ),
+    (
+        9,
+        "evidence version",
+        include_str!("../migrations/0009_evidence_version.sql"),
+    ),
 ];
 
 fn migrator() -> Migrator {

@@ -3,9 +3,10 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::{
-    ClientId, ConfirmedFacts, DisplayName, Document, DocumentId, NewAuditEntry, Review, StatedFacts, StoredFile, UserId,
+    ClientId, ConfirmedFacts, DisplayName, Document, DocumentId, NewAuditEntry, PropertyId, Review, StatedFacts,
+    StoredFile, UserId,
 };
-use ports::{DocumentRepository, ReviewError, StoreError};
+use ports::{DocumentRepository, PropertyEvidence, ReviewError, StoreError, WriteEvidenceError};
 use sqlx::sqlite::SqliteRow;
 
 use crate::error::{col, corrupt, parsed, store_error};
@@ -18,8 +19,48 @@ const COLUMNS: &str = "id, client_id, property_id, status, storage_key, file_typ
 
 #[async_trait]
 impl DocumentRepository for SqliteStore {
-    async fn create_document(&self, d: &Document, entries: &[NewAuditEntry]) -> Result<(), StoreError> {
+    async fn property_evidence(&self, property: PropertyId) -> Result<PropertyEvidence, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(store_error)?;
+        let version: Option<i64> = sqlx::query_scalar("SELECT evidence_version FROM properties WHERE id = $1")
+            .bind(property.to_string())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(store_error)?;
+        // Read after the version: a write in between only makes the version stale, never hides.
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM documents WHERE property_id = $1 ORDER BY created_at, id"
+        ));
+        let rows = sqlx::query(sql)
+            .bind(property.to_string())
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(store_error)?;
+        Ok(PropertyEvidence {
+            version: version.unwrap_or_default(),
+            documents: rows.iter().map(document_from_row).collect::<Result<_, _>>()?,
+        })
+    }
+
+    async fn create_document(
+        &self,
+        d: &Document,
+        evidence_version: i64,
+        entries: &[NewAuditEntry],
+    ) -> Result<(), WriteEvidenceError> {
         let mut tx = self.begin_write().await?;
+        let moved = sqlx::query(
+            "UPDATE properties SET evidence_version = evidence_version + 1 \
+             WHERE id = $1 AND client_id = $2 AND evidence_version = $3",
+        )
+        .bind(d.property_id.to_string())
+        .bind(d.client_id.to_string())
+        .bind(evidence_version)
+        .execute(&mut *tx)
+        .await
+        .map_err(store_error)?;
+        if moved.rows_affected() == 0 {
+            return Err(conflict_or_stray(&mut tx, d).await);
+        }
         let sql = sqlx::AssertSqlSafe(format!(
             "INSERT INTO documents ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
              $15, $16, $17, $18, $19, $20, $21, $22, $23)"
@@ -55,7 +96,8 @@ impl DocumentRepository for SqliteStore {
         for entry in entries {
             audit::insert(&mut tx, entry).await?;
         }
-        tx.commit().await.map_err(store_error)
+        tx.commit().await.map_err(store_error)?;
+        Ok(())
     }
 
     async fn get_document(&self, id: DocumentId) -> Result<Option<Document>, StoreError> {
@@ -86,9 +128,27 @@ impl DocumentRepository for SqliteStore {
         review: &Review,
         reviewer: UserId,
         now: DateTime<Utc>,
+        evidence_version: i64,
         entries: &[NewAuditEntry],
     ) -> Result<Document, ReviewError> {
         let mut tx = self.begin_write().await?;
+        let moved = sqlx::query(
+            "UPDATE properties SET evidence_version = evidence_version + 1 \
+             WHERE id = (SELECT property_id FROM documents WHERE id = $1) AND evidence_version = $2",
+        )
+        .bind(id.to_string())
+        .bind(evidence_version)
+        .execute(&mut *tx)
+        .await
+        .map_err(store_error)?;
+        if moved.rows_affected() == 0 {
+            drop(tx);
+            return Err(match self.get_document(id).await? {
+                None => ReviewError::NotFound,
+                Some(d) if d.status != domain::DocumentStatus::Pending => ReviewError::NotPending,
+                Some(_) => ReviewError::Conflict,
+            });
+        }
         let (status, confirmed, reason) = match review {
             Review::Verify(facts) => ("VERIFIED", Some(facts), None),
             Review::Reject { reason } => ("REJECTED", None, Some(reason.as_str())),
@@ -177,4 +237,19 @@ fn document_from_row(row: &SqliteRow) -> Result<Document, StoreError> {
         reviewed_at: col(row, "reviewed_at")?,
         created_at: col(row, "created_at")?,
     })
+}
+
+/// Why the version did not move: the evidence changed (a conflict), or the property is not the
+/// document's client's (refused).
+async fn conflict_or_stray(conn: &mut sqlx::SqliteConnection, d: &Document) -> WriteEvidenceError {
+    let owned = sqlx::query("SELECT 1 FROM properties WHERE id = $1 AND client_id = $2")
+        .bind(d.property_id.to_string())
+        .bind(d.client_id.to_string())
+        .fetch_optional(conn)
+        .await;
+    match owned {
+        Ok(Some(_)) => WriteEvidenceError::Conflict,
+        Ok(None) => WriteEvidenceError::Store(StoreError::Unexpected("the property is not the client's".into())),
+        Err(error) => WriteEvidenceError::Store(store_error(error)),
+    }
 }

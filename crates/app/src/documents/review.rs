@@ -8,6 +8,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::evaluation::{evaluate_property, status_changes};
+use super::upload::MAX_ATTEMPTS;
 use crate::RequestContext;
 
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +17,9 @@ pub enum ReviewDocumentError {
     NotFound,
     #[error("the document has been reviewed already")]
     AlreadyReviewed,
+    /// The property's evidence kept changing; nothing was recorded.
+    #[error("the property's documents are changing too fast; try again")]
+    Contended,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -39,14 +43,6 @@ pub async fn review_document(
         .iter()
         .find(|p| p.id == document.property_id)
         .ok_or(ReviewDocumentError::NotFound)?;
-    let existing = store.list_documents(document.client_id).await?;
-    let before = evaluate_property(property, &existing, today);
-    let reviewed: Vec<Document> = existing
-        .into_iter()
-        .map(|d| if d.id == id { applied(d, &review) } else { d })
-        .collect();
-    let after = evaluate_property(property, &reviewed, today);
-
     let (action, decision) = match &review {
         Review::Verify(facts) => (
             AuditAction::DocumentVerified,
@@ -64,16 +60,30 @@ pub async fn review_document(
     entry.request_id = ctx.request_id.clone();
     entry.before = Some(json!({ "status": document.status, "stated": document.stated }));
     entry.after = Some(decision);
-    let mut entries = vec![entry];
-    entries.extend(status_changes(property, &before, &after, now, ctx));
-    store
-        .review_document(id, &review, reviewer, now, &entries)
-        .await
-        .map_err(|e| match e {
-            ReviewError::NotFound => ReviewDocumentError::NotFound,
-            ReviewError::NotPending => ReviewDocumentError::AlreadyReviewed,
-            ReviewError::Store(e) => ReviewDocumentError::Store(e),
-        })
+    // Computed from a snapshot of the property's evidence, written only if it is still current.
+    for _ in 0..MAX_ATTEMPTS {
+        let evidence = store.property_evidence(document.property_id).await?;
+        let before = evaluate_property(property, &evidence.documents, today);
+        let reviewed: Vec<Document> = evidence
+            .documents
+            .into_iter()
+            .map(|d| if d.id == id { applied(d, &review) } else { d })
+            .collect();
+        let after = evaluate_property(property, &reviewed, today);
+        let mut entries = vec![entry.clone()];
+        entries.extend(status_changes(property, &before, &after, now, ctx));
+        match store
+            .review_document(id, &review, reviewer, now, evidence.version, &entries)
+            .await
+        {
+            Ok(document) => return Ok(document),
+            Err(ReviewError::Conflict) => {}
+            Err(ReviewError::NotFound) => return Err(ReviewDocumentError::NotFound),
+            Err(ReviewError::NotPending) => return Err(ReviewDocumentError::AlreadyReviewed),
+            Err(ReviewError::Store(e)) => return Err(ReviewDocumentError::Store(e)),
+        }
+    }
+    Err(ReviewDocumentError::Contended)
 }
 
 /// The document as the review will leave it, for the evaluation after.

@@ -8,7 +8,7 @@ use domain::{
     PropertyId, SNIFF_BYTES, StatedFacts, StoredFile, UserId,
 };
 use futures_util::{Stream, StreamExt};
-use ports::{Clock, DocumentStore, DocumentUpload, StorageError, StorageKey, Store, StoreError};
+use ports::{Clock, DocumentStore, DocumentUpload, StorageError, StorageKey, Store, StoreError, WriteEvidenceError};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -58,6 +58,9 @@ pub enum UploadError {
     /// The client stopped sending, or sent something unreadable.
     #[error("the upload was cut short: {0}")]
     Interrupted(String),
+    /// The property's evidence kept changing under this upload; nothing was recorded.
+    #[error("the property's documents are changing too fast; try again")]
+    Contended,
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error(transparent)]
@@ -85,8 +88,7 @@ where
         .ok_or(UploadError::UnknownProperty)?;
     // Everything that can fail on the way, read before the file is stored, so that after it is
     // stored only the record itself can fail (and then the file is removed).
-    let existing = s.store.list_documents(upload.client_id).await?;
-    let before = evaluate_property(property, &existing, upload.today);
+    let mut evidence = s.store.property_evidence(upload.property_id).await?;
     let id = DocumentId::from_uuid(Uuid::now_v7());
     let key = StorageKey::parse(&format!("documents/{}/{}", upload.client_id, id))?;
     let mut writer = s.files.create(&key).await?;
@@ -120,10 +122,6 @@ where
         reviewed_at: None,
         created_at: now,
     };
-    let mut with_new = existing;
-    with_new.push(document.clone());
-    let after = evaluate_property(property, &with_new, upload.today);
-
     let mut entry = NewAuditEntry::new(Uuid::now_v7(), now, AuditAction::DocumentUploaded, ctx.actor.clone());
     entry.client_id = Some(upload.client_id);
     entry.resource_type = Some("document".into());
@@ -133,14 +131,38 @@ where
         "property_id": upload.property_id, "status": DocumentStatus::Pending, "file_type": received.file_type,
         "size_bytes": received.size, "sha256": hex::encode(received.sha256), "stated": upload.stated,
     }));
-    let mut entries = vec![entry];
-    entries.extend(status_changes(property, &before, &after, now, ctx));
-    if let Err(error) = s.store.create_document(&document, &entries).await {
+    // The status changes are computed from a snapshot of the property's evidence and written only
+    // if it is still current; a concurrent change means computing them again.
+    for attempt in 1..=MAX_ATTEMPTS {
+        let before = evaluate_property(property, &evidence.documents, upload.today);
+        let mut with_new = evidence.documents.clone();
+        with_new.push(document.clone());
+        let after = evaluate_property(property, &with_new, upload.today);
+        let mut entries = vec![entry.clone()];
+        entries.extend(status_changes(property, &before, &after, now, ctx));
+        let failure = match s.store.create_document(&document, evidence.version, &entries).await {
+            Ok(()) => return Ok(document),
+            Err(WriteEvidenceError::Conflict) if attempt < MAX_ATTEMPTS => {
+                match s.store.property_evidence(upload.property_id).await {
+                    Ok(fresh) => {
+                        evidence = fresh;
+                        continue;
+                    }
+                    Err(error) => UploadError::Store(error),
+                }
+            }
+            Err(WriteEvidenceError::Conflict) => UploadError::Contended,
+            Err(WriteEvidenceError::Store(error)) => UploadError::Store(error),
+        };
         s.files.delete(&key).await.ok();
-        return Err(error.into());
+        return Err(failure);
     }
-    Ok(document)
+    s.files.delete(&key).await.ok();
+    Err(UploadError::Contended)
 }
+
+/// Tries at writing a change against a snapshot before giving up.
+pub(crate) const MAX_ATTEMPTS: u32 = 5;
 
 struct Received {
     file_type: FileType,

@@ -86,7 +86,7 @@ pub async fn a_document_reads_back_whole_and_only_for_its_client(h: &impl StoreH
     let (other, _) = client_with_property(&*store).await;
     let document = pending(&client, &property);
     store
-        .create_document(&document, &[entry(AuditAction::DocumentUploaded, &client)])
+        .create_document(&document, 0, &[entry(AuditAction::DocumentUploaded, &client)])
         .await
         .unwrap();
 
@@ -114,7 +114,7 @@ pub async fn a_document_reads_back_whole_and_only_for_its_client(h: &impl StoreH
     let stray = pending(&client, &theirs);
     assert!(
         store
-            .create_document(&stray, &[entry(AuditAction::DocumentUploaded, &client)])
+            .create_document(&stray, 0, &[entry(AuditAction::DocumentUploaded, &client)])
             .await
             .is_err()
     );
@@ -125,7 +125,7 @@ pub async fn a_document_is_reviewed_once_however_many_race(h: &impl StoreHarness
     let store = h.store();
     let (client, property) = client_with_property(&*store).await;
     let document = pending(&client, &property);
-    store.create_document(&document, &[]).await.unwrap();
+    store.create_document(&document, 0, &[]).await.unwrap();
     let facts = ConfirmedFacts {
         requirement: RequirementType::Epc,
         issue_date: date(2026, 1, 12),
@@ -147,7 +147,7 @@ pub async fn a_document_is_reviewed_once_however_many_race(h: &impl StoreHarness
             tokio::spawn(async move {
                 let audit = [entry(AuditAction::DocumentVerified, &client)];
                 store
-                    .review_document(document.id, &review, reviewer, Utc::now(), &audit)
+                    .review_document(document.id, &review, reviewer, Utc::now(), 1, &audit)
                     .await
             })
         })
@@ -179,7 +179,41 @@ pub async fn a_document_is_reviewed_once_however_many_race(h: &impl StoreHarness
 
     let unknown = DocumentId::from_uuid(Uuid::now_v7());
     let missing = store
-        .review_document(unknown, &Review::Verify(facts), reviewer, Utc::now(), &[])
+        .review_document(unknown, &Review::Verify(facts), reviewer, Utc::now(), 2, &[])
         .await;
     assert!(matches!(missing, Err(ReviewError::NotFound)));
+}
+
+pub async fn a_change_computed_from_a_stale_snapshot_is_refused(h: &impl StoreHarness) {
+    let store = h.store();
+    let (client, property) = client_with_property(&*store).await;
+    let snapshot = store.property_evidence(property.id).await.unwrap();
+    assert_eq!((snapshot.version, snapshot.documents.len()), (0, 0));
+    let first = pending(&client, &property);
+    store.create_document(&first, snapshot.version, &[]).await.unwrap();
+
+    // A second upload computed from the same, now stale, snapshot.
+    let second = pending(&client, &property);
+    let stale = store.create_document(&second, snapshot.version, &[]).await;
+    assert!(matches!(stale, Err(ports::WriteEvidenceError::Conflict)), "{stale:?}");
+    assert!(
+        store.get_document(second.id).await.unwrap().is_none(),
+        "nothing written"
+    );
+
+    let fresh = store.property_evidence(property.id).await.unwrap();
+    assert_eq!((fresh.version, fresh.documents), (1, vec![first.clone()]));
+    let reviewer = admin(&*store).await;
+    let reject = Review::Reject {
+        reason: "blurred".into(),
+    };
+    let stale_review = store
+        .review_document(first.id, &reject, reviewer, Utc::now(), 0, &[])
+        .await;
+    assert!(matches!(stale_review, Err(ReviewError::Conflict)));
+    store
+        .review_document(first.id, &reject, reviewer, Utc::now(), fresh.version, &[])
+        .await
+        .unwrap();
+    assert_eq!(store.property_evidence(property.id).await.unwrap().version, 2);
 }

@@ -60,6 +60,7 @@ macro_rules! store_conformance_tests {
         $crate::store_conformance_tests!(@documents $make;
             a_document_reads_back_whole_and_only_for_its_client,
             a_document_is_reviewed_once_however_many_race,
+            a_change_computed_from_a_stale_snapshot_is_refused,
         );
     };
     (@$module:ident $make:expr; $($check:ident),+ $(,)?) => {

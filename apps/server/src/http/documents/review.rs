@@ -176,6 +176,9 @@ async fn review(
                 code: "already_reviewed",
                 detail: "the document has been verified or rejected already",
             },
+            ReviewDocumentError::Contended => {
+                ApiError::Unavailable(anyhow::anyhow!("the property's documents kept changing"))
+            }
             ReviewDocumentError::Store(e) => e.into(),
         })?;
     Ok(HttpResponse::Ok().json(DocumentView::from(document)))

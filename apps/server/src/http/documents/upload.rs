@@ -162,6 +162,7 @@ async fn store_file(
             UploadError::Refused(FileTypeError::Unsupported) => ApiError::UnsupportedFile,
             UploadError::Interrupted(why) => ApiError::MalformedBody(format!("the upload was cut short: {why}")),
             UploadError::Storage(e) => ApiError::Unavailable(e.into()),
+            UploadError::Contended => ApiError::Unavailable(anyhow::anyhow!("the property's documents kept changing")),
             UploadError::Store(e) => e.into(),
         })?;
     Ok(HttpResponse::Created().json(Uploaded {
