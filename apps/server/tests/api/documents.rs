@@ -202,3 +202,41 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         })
         .collect()
 }
+
+on_both_backends!(concurrent_uploads_record_each_status_change_once);
+
+async fn concurrent_uploads_record_each_status_change_once(app: TestApp) {
+    let files = LocalDocumentStore::new(app.settings.data_dir.join("documents"));
+    let s = UploadServices {
+        store: &*app.store,
+        files: &files,
+        clock: &compliance_vault::clock::SystemClock,
+        max_bytes: 1_000_000,
+    };
+    let (client_id, property_id) = client(&app, "racing@example.com").await;
+    let ctx = RequestContext::system();
+    let bytes = pdf(20_000);
+    let uploads = (0..6).map(|_| {
+        upload_document(
+            s,
+            upload(client_id, property_id, epc_stated()),
+            chunked(&bytes, 3_000),
+            &ctx,
+        )
+    });
+    for result in futures_util::future::join_all(uploads).await {
+        result.unwrap();
+    }
+    assert_eq!(app.store.list_documents(client_id).await.unwrap().len(), 6);
+    let entries = app.store.entries_for_client(client_id, 100).await.unwrap();
+    let changes: Vec<_> = entries
+        .iter()
+        .filter(|e| e.entry.action == AuditAction::ComplianceStatusChanged)
+        .map(|e| e.entry.after.as_ref().unwrap()["status"].clone())
+        .collect();
+    assert_eq!(
+        changes,
+        ["PENDING_VERIFICATION"],
+        "the first upload moved EPC; the five after it changed nothing"
+    );
+}

@@ -161,8 +161,9 @@ where
     Err(UploadError::Contended)
 }
 
-/// Tries at writing a change against a snapshot before giving up.
-pub(crate) const MAX_ATTEMPTS: u32 = 5;
+/// Tries at writing a change against a snapshot before giving up. Each round at least one of the
+/// racing changes lands, so up to this many changes at once to one property all finish.
+pub(crate) const MAX_ATTEMPTS: u32 = 20;
 
 struct Received {
     file_type: FileType,
