@@ -6,32 +6,23 @@ use serde_json::Value;
 
 use crate::access_helpers::create_admin;
 use crate::documents::pdf;
-use crate::helpers::{TestApp, on_both_backends, valid_intake};
+use crate::helpers::{TestApp, on_both_backends};
 
-/// A paid, provisioned client with its password set; returns its session token and client id.
-async fn provisioned_client(app: &TestApp, email: &str) -> (String, ClientId) {
-    let body: Value = app.submit_intake(&valid_intake(email)).await.json().await.unwrap();
-    let client_id = body["client_id"].as_str().unwrap().to_owned();
-    let event = crate::payments::checkout_completed(&format!("evt_{}", uuid::Uuid::new_v4().simple()), &client_id);
-    assert_eq!(crate::payments::deliver(app, &event).await.status(), 200);
-    let mut link = None;
-    for _ in 0..200 {
-        let setups = crate::recovery::emails_of(app, "password-setup");
-        let mine = setups.iter().find(|e| e["to"] == email);
-        link = mine.map(|e| e["model"]["setup_url"].as_str().unwrap().to_owned());
-        if link.is_some() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    let link = link.expect("the setup email arrives");
-    assert_eq!(
-        app.set_password(crate::recovery::token_in(&link), crate::access_helpers::PASSWORD)
-            .await
-            .status(),
-        204
-    );
-    (app.token(email).await, client_id.parse().unwrap())
+/// A paid, provisioned client signed in: its session token and client id.
+async fn signed_in_client(app: &TestApp, email: &str) -> (String, ClientId) {
+    let user = crate::payments::provisioned_client(app, email).await;
+    (app.token(email).await, user.client_id.unwrap())
+}
+
+/// The id of the client's (first) property.
+async fn first_property(app: &TestApp, client_id: ClientId) -> String {
+    app.store
+        .list_properties(client_id)
+        .await
+        .unwrap()
+        .remove(0)
+        .id
+        .to_string()
 }
 
 /// A multipart body: the text fields in order, then the file.
@@ -76,15 +67,8 @@ async fn post_upload(
 on_both_backends!(over_http_a_client_uploads_an_admin_verifies_and_the_dashboard_follows);
 
 async fn over_http_a_client_uploads_an_admin_verifies_and_the_dashboard_follows(app: TestApp) {
-    let (token, client_id) = provisioned_client(&app, "portal@example.com").await;
-    let property = app
-        .store
-        .list_properties(client_id)
-        .await
-        .unwrap()
-        .remove(0)
-        .id
-        .to_string();
+    let (token, client_id) = signed_in_client(&app, "portal@example.com").await;
+    let property = first_property(&app, client_id).await;
     let fields = [
         ("property_id", property.as_str()),
         ("requirement", "EPC"),
@@ -128,7 +112,7 @@ async fn over_http_a_client_uploads_an_admin_verifies_and_the_dashboard_follows(
     assert_eq!(download.bytes().await.unwrap().to_vec(), bytes);
 
     // Another client sees none of it.
-    let (other, _) = provisioned_client(&app, "neighbour@example.com").await;
+    let (other, _) = signed_in_client(&app, "neighbour@example.com").await;
     let theirs = app
         .http
         .get(format!("{}/api/client/documents/{document_id}/download", app.address))
@@ -297,15 +281,8 @@ async fn over_http_bad_files_get_clear_answers() {
     let app = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite, &[("MAX_UPLOAD_BYTES", "10000")])
         .await
         .unwrap();
-    let (token, client_id) = provisioned_client(&app, "careful@example.com").await;
-    let property = app
-        .store
-        .list_properties(client_id)
-        .await
-        .unwrap()
-        .remove(0)
-        .id
-        .to_string();
+    let (token, client_id) = signed_in_client(&app, "careful@example.com").await;
+    let property = first_property(&app, client_id).await;
     let html = b"<html><body onload=alert(1)>".to_vec();
     let send = |fields: Vec<(&'static str, String)>, file: Vec<u8>| {
         let token = token.clone();
@@ -338,15 +315,8 @@ async fn the_verifying_admin_sees_suggestions_read_from_the_pdf() {
     let app = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite, &[])
         .await
         .unwrap();
-    let (token, client_id) = provisioned_client(&app, "suggest@example.com").await;
-    let property = app
-        .store
-        .list_properties(client_id)
-        .await
-        .unwrap()
-        .remove(0)
-        .id
-        .to_string();
+    let (token, client_id) = signed_in_client(&app, "suggest@example.com").await;
+    let property = first_property(&app, client_id).await;
     let record = testkit::fixtures::text_pdf(&[
         "LANDLORD GAS SAFETY RECORD (CP12)",
         "Engineer: A. Fitter (Gas Safe registration number 612345)",

@@ -6,24 +6,7 @@ use serde_json::{Value, json};
 use crate::access_helpers::{
     PASSWORD, client_with_password, create_admin, invited_client_user, session_for, with_services,
 };
-use crate::helpers::{Backend, TestApp, spawn_app, valid_intake};
-
-/// A client that paid, was provisioned and set its password: what every client route wants.
-async fn provisioned_client(app: &TestApp, email: &str) -> domain::PortalUser {
-    let body: Value = app.submit_intake(&valid_intake(email)).await.json().await.unwrap();
-    let client_id = body["client_id"].as_str().unwrap().to_owned();
-    let event = crate::payments::checkout_completed(&format!("evt_{}", uuid::Uuid::new_v4().simple()), &client_id);
-    assert_eq!(crate::payments::deliver(app, &event).await.status(), 200);
-    let user = app
-        .store
-        .find_user_by_email(&domain::Email::parse(email).unwrap())
-        .await
-        .unwrap()
-        .unwrap();
-    let token = crate::access_helpers::token_for(app, &user, domain::TokenKind::Setup).await;
-    assert_eq!(app.set_password(&token, PASSWORD).await.status(), 204);
-    app.store.get_user(user.id).await.unwrap().unwrap()
-}
+use crate::helpers::{Backend, spawn_app};
 
 /// Every route that needs a session, for every kind of caller.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -37,7 +20,7 @@ async fn the_route_guard_matrix() {
     let admin_token = app.token("admin@example.com").await;
     assert_eq!(app.switch_user(&admin_token, &disabled, "disable").await.status(), 200);
 
-    let provisioned = provisioned_client(&app, "provisioned@example.com").await;
+    let provisioned = crate::payments::provisioned_client(&app, "provisioned@example.com").await;
 
     let callers: [(&str, Option<String>); 6] = [
         ("anonymous", None),

@@ -47,6 +47,29 @@ pub async fn deliver(app: &TestApp, event: &Value) -> reqwest::Response {
     deliver_signed(app, event, WEBHOOK_SECRET, Utc::now().timestamp()).await
 }
 
+/// A client that paid, was provisioned and set its password from the emailed link.
+pub async fn provisioned_client(app: &TestApp, email: &str) -> domain::PortalUser {
+    let client_id = intake(app, email).await;
+    let event = checkout_completed(&format!("evt_{}", uuid::Uuid::new_v4().simple()), &client_id);
+    assert_eq!(deliver(app, &event).await.status(), 200);
+    let mut link = None;
+    for _ in 0..200 {
+        let setups = emails_of(app, "password-setup");
+        link = setups
+            .iter()
+            .find(|e| e["to"] == email)
+            .map(|e| e["model"]["setup_url"].as_str().unwrap().to_owned());
+        if link.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let link = link.expect("the setup email arrives");
+    assert_eq!(app.set_password(token_in(&link), PASSWORD).await.status(), 204);
+    let email = domain::Email::parse(email).unwrap();
+    app.store.find_user_by_email(&email).await.unwrap().unwrap()
+}
+
 async fn intake(app: &TestApp, email: &str) -> String {
     let body: Value = app.submit_intake(&valid_intake(email)).await.json().await.unwrap();
     body["client_id"].as_str().unwrap().to_owned()
