@@ -184,6 +184,8 @@ struct AccessTools {
     limiter: std::sync::Arc<dyn ports::RateLimiter>,
     sessions: identity::SessionSigner,
     links: app::mail::Links,
+    hasher: crate::security::Argon2Hasher,
+    totp_key: identity::TotpKey,
 }
 
 impl AccessTools {
@@ -196,6 +198,8 @@ impl AccessTools {
             limiter,
             sessions,
             links: settings.links(),
+            hasher: crate::startup::password_hasher(settings),
+            totp_key: crate::startup::totp_key(settings)?,
         })
     }
 
@@ -204,11 +208,12 @@ impl AccessTools {
             store: &*self.store,
             clock: &crate::clock::SystemClock,
             limiter: &*self.limiter,
-            hasher: &crate::security::Argon2Hasher,
+            hasher: &self.hasher,
             sessions: &self.sessions,
             rng: &crate::security::OsRandom,
             login_limits: settings.login_limits,
             links: &self.links,
+            totp_key: &self.totp_key,
         }
     }
 }

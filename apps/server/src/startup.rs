@@ -23,12 +23,13 @@ use tokio::sync::{Notify, watch};
 
 use crate::clock::SystemClock;
 use crate::config::{DocumentStorage, MailSettings, MailTransport, Settings};
+use crate::extraction::ExtractionPool;
 use crate::mail_worker::MailWorker;
 use crate::rate_limit::InMemoryRateLimiter;
 use crate::security::{Argon2Hasher, OsRandom};
 use crate::state::AppState;
 use crate::{http, sealer};
-use identity::SessionSigner;
+use identity::{SessionSigner, TotpKey};
 
 /// Opens and migrates the configured store: SQLite (creating the data directory) or PostgreSQL.
 ///
@@ -71,7 +72,9 @@ pub async fn open_rate_limiter(settings: &Settings) -> anyhow::Result<Arc<dyn Ra
                 .context("connecting to Redis (REDIS_URL)")?;
             Ok(Arc::new(limiter))
         }
-        None => Ok(Arc::new(InMemoryRateLimiter::default())),
+        None => Ok(Arc::new(InMemoryRateLimiter::with_capacity(
+            settings.limits.rate_limit_capacity,
+        ))),
     }
 }
 
@@ -92,6 +95,56 @@ pub fn session_signer(settings: &Settings) -> anyhow::Result<SessionSigner> {
     };
     let ttl = chrono::Duration::from_std(settings.session_ttl).context("JWT_EXPIRATION_HOURS is out of range")?;
     SessionSigner::new(&secret, SESSION_ISSUER, SESSION_AUDIENCE, ttl).context("JWT_SECRET: must be at least 32 bytes")
+}
+
+/// Where a development key for TOTP secrets is kept when `TOTP_ENCRYPTION_KEY` is unset.
+const TOTP_KEY_FILE: &str = "totp-encryption.key";
+
+/// The key that encrypts admins' TOTP secrets: `TOTP_ENCRYPTION_KEY`, or in development a key
+/// generated once into the data directory (production refuses to start without the setting).
+///
+/// # Errors
+/// When the key file cannot be read or written, or holds no key.
+pub fn totp_key(settings: &Settings) -> anyhow::Result<TotpKey> {
+    if let Some(key) = &settings.totp_encryption_key {
+        return TotpKey::from_base64(key.expose_secret()).context("TOTP_ENCRYPTION_KEY");
+    }
+    let path = settings.data_dir.join(TOTP_KEY_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => TotpKey::from_base64(&text).with_context(|| format!("reading the key in {}", path.display())),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(&settings.data_dir)
+                .with_context(|| format!("creating the data directory {}", settings.data_dir.display()))?;
+            let key = TotpKey::generate(&OsRandom);
+            write_private(&path, &key.to_base64())?;
+            tracing::info!(path = %path.display(), "TOTP_ENCRYPTION_KEY is unset: generated a key into the data directory");
+            Ok(key)
+        }
+        Err(error) => Err(error).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+/// Writes a new file readable by its owner only; refuses to replace one that exists.
+fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("writing {}", path.display()))
+}
+
+/// The password hasher, bounded as the settings say.
+pub fn password_hasher(settings: &Settings) -> Argon2Hasher {
+    Argon2Hasher::new(
+        settings.limits.password_hash_concurrency,
+        settings.limits.password_hash_queue,
+    )
 }
 
 /// The mailer the settings name: Postmark, SMTP, or the outbox under the data directory.
@@ -179,6 +232,9 @@ pub fn open_payment_gateway(settings: &Settings) -> anyhow::Result<Option<Arc<dy
     Ok(Some(Arc::new(gateway)))
 }
 
+/// Forgot-password lookups waiting or running at once; beyond them the answer is 503.
+const BACKGROUND_TASKS: usize = 256;
+
 /// Who signs session tokens, and for whom; checked on every token.
 const SESSION_ISSUER: &str = "compliance-vault";
 const SESSION_AUDIENCE: &str = "compliance-vault-portal";
@@ -208,6 +264,7 @@ impl Application {
     /// When the store cannot be opened or the address cannot be bound.
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
         let (store, backend) = open_store(settings).await?;
+        let totp_key = Arc::new(totp_key(settings)?);
         let listener =
             TcpListener::bind(settings.bind_addr).with_context(|| format!("binding {}", settings.bind_addr))?;
         let port = listener.local_addr()?.port();
@@ -233,7 +290,7 @@ impl Application {
                 window: Duration::from_secs(60),
             },
             backend,
-            hasher: Arc::new(Argon2Hasher),
+            hasher: Arc::new(password_hasher(settings)),
             sessions: Arc::new(session_signer(settings)?),
             rng,
             secure_cookies: settings.secure_cookies(),
@@ -247,9 +304,22 @@ impl Application {
             stripe_webhook_secret: settings.payments.webhook_secret.clone(),
             trusted_proxies: Arc::from(settings.trusted_proxies.as_slice()),
             documents: open_document_store(settings)?,
-            max_upload_bytes: settings.max_upload_bytes,
-            extractor: Arc::new(adapter_pdf::PdfText),
+            upload_limits: app::documents::UploadLimits {
+                max_bytes: settings.max_upload_bytes,
+                quota_bytes: settings.limits.upload_quota_bytes,
+                per_user_per_hour: settings.limits.uploads_per_user_per_hour,
+            },
+            extraction: ExtractionPool::for_this_machine(Arc::new(adapter_pdf::PdfText)),
+            totp_key,
+            unaudited_refusals: Arc::default(),
+            background: crate::bounded::BoundedTasks::new(BACKGROUND_TASKS),
         };
+        let encrypted = app::access::encrypt_clear_second_factors(state.access())
+            .await
+            .context("encrypting TOTP secrets stored in the clear")?;
+        if encrypted > 0 {
+            tracing::info!(encrypted, "encrypted TOTP secrets that were stored in the clear");
+        }
         let openapi =
             web::Data::new(serde_json::to_value(http::openapi()).context("serialising the OpenAPI document")?);
         let cors_origins = settings.cors_allowed_origins.clone();

@@ -11,8 +11,8 @@ use app::access::AccessServices;
 use app::mail::Links;
 use app::onboarding::{IntakeLimits, ProvisionServices};
 use domain::{Actor, RequestId};
-use identity::{RandomSource, SessionSigner};
-use ports::{Clock, DocumentStore, Extractor, PasswordHasher, PaymentGateway, RateLimiter, Store};
+use identity::{RandomSource, SessionSigner, TotpKey};
+use ports::{Clock, DocumentStore, PasswordHasher, PaymentGateway, RateLimiter, Store};
 use secrecy::SecretString;
 use tokio::sync::Notify;
 
@@ -46,10 +46,16 @@ pub struct AppState {
     pub trusted_proxies: Arc<[IpAddr]>,
     /// Where evidence files are kept.
     pub documents: Arc<dyn DocumentStore>,
-    /// The largest evidence file accepted, in bytes.
-    pub max_upload_bytes: u64,
-    /// Reads uploaded files' text for the verifying admin's suggestions.
-    pub extractor: Arc<dyn Extractor>,
+    /// The largest evidence file, one client's quota, one user's uploads an hour.
+    pub upload_limits: app::documents::UploadLimits,
+    /// Reads uploaded files' text for the verifying admin's suggestions, within bounds.
+    pub extraction: crate::extraction::ExtractionPool,
+    /// Encrypts admins' TOTP secrets at rest.
+    pub totp_key: Arc<TotpKey>,
+    /// Work done after the answer (forgot-password lookups), bounded.
+    pub background: crate::bounded::BoundedTasks,
+    /// Counts route guard refusals that repeat an audited one.
+    pub unaudited_refusals: Arc<crate::http::auth::session::UnauditedRefusals>,
 }
 
 impl AppState {
@@ -64,6 +70,7 @@ impl AppState {
             rng: &*self.rng,
             login_limits: self.login_limits,
             links: &self.links,
+            totp_key: &self.totp_key,
         }
     }
 

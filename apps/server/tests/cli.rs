@@ -92,6 +92,52 @@ fn production_refuses_to_start_with_a_weak_jwt_secret_naming_it() {
     );
 }
 
+#[test]
+fn production_serve_and_migrate_name_each_unsafe_setting_and_do_not_start() {
+    let good = [
+        ("ENVIRONMENT", "production"),
+        ("JWT_SECRET", "p9Vx2mQ7rT4wK8zL1nB6cF3hJ5dG0sYe"),
+        ("PUBLIC_BASE_URL", "https://vault.example"),
+        ("SMTP_URL", "smtp://127.0.0.1:9"),
+        ("TOTP_ENCRYPTION_KEY", "dGVzdC1vbmx5LXRvdHAta2V5LW9mLTMyLWJ5dGVzISE="),
+    ];
+    let spoiled: [(&str, &str, &str); 4] = [
+        ("TOTP_ENCRYPTION_KEY", "", "TOTP_ENCRYPTION_KEY"),
+        ("SMTP_URL", "", "POSTMARK_SERVER_TOKEN"),
+        ("PUBLIC_BASE_URL", "http://vault.example", "PUBLIC_BASE_URL"),
+        ("JWT_SECRET", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "JWT_SECRET"),
+    ];
+    for command in ["serve", "migrate"] {
+        for (name, value, named) in spoiled {
+            let dir = std::env::temp_dir().join(format!("cv-prod-{}", uuid::Uuid::new_v4().simple()));
+            let mut run = Command::new(env!("CARGO_BIN_EXE_compliance-vault"));
+            run.arg(command)
+                .env_remove("DATABASE_URL")
+                .env("DATA_DIR", &dir)
+                .env("BIND_ADDR", "127.0.0.1:0");
+            for (key, good_value) in good {
+                if key != name {
+                    run.env(key, good_value);
+                }
+            }
+            if !value.is_empty() {
+                run.env(name, value);
+            } else {
+                run.env_remove(name);
+            }
+            let output = run.output().unwrap();
+            assert_eq!(
+                output.status.code(),
+                Some(2),
+                "{command} with {name}={value:?}: {output:?}"
+            );
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(stderr.contains(named), "{command} names {named}: {stderr}");
+            assert!(!dir.exists(), "nothing was created before the refusal");
+        }
+    }
+}
+
 fn compliance_check(args: &[&str], input: &str) -> Output {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_compliance-vault"))

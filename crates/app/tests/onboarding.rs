@@ -90,7 +90,7 @@ async fn a_broken_rate_limiter_does_not_stop_sign_ups() {
     let mut limiter = MockRateLimiter::new();
     limiter
         .expect_check()
-        .returning(|_, _, _| Err(RateLimitError("redis is down".into())));
+        .returning(|_, _, _| Err(RateLimitError::Unavailable("redis is down".into())));
     let mut store = MockStore::new();
     store
         .expect_create_client()

@@ -40,6 +40,7 @@ string_enum! {
         UserEnabled => "USER_ENABLED",
         LoggedOut => "LOGGED_OUT",
         SecondFactorEnrolled => "SECOND_FACTOR_ENROLLED",
+        SecondFactorEncrypted => "SECOND_FACTOR_ENCRYPTED",
     }
 }
 

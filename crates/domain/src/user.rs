@@ -92,7 +92,9 @@ pub struct PortalUser {
 /// last time step a code was accepted for, so a code works once.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SecondFactor {
-    pub totp_secret: [u8; 20],
+    /// The TOTP secret as stored: encrypted (identity's `TotpKey` opens it), or 20 clear bytes
+    /// left from before encryption at rest, until the server seals them at start.
+    pub totp_secret: Vec<u8>,
     pub last_used_step: Option<i64>,
 }
 

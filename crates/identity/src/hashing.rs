@@ -2,11 +2,13 @@
 //! return or keep a password, and never answer faster for an unknown user than for a known one.
 //!
 //! Hashing and verifying each take tens of milliseconds of CPU and 19 MiB of memory on purpose:
-//! the server MUST call them off its async workers (`tokio::task::spawn_blocking`).
+//! the server MUST call them off its async workers (`tokio::task::spawn_blocking`), a bounded
+//! number at a time, each over a [`HashMemory`] it keeps.
 
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::{Algorithm, Argon2, Params, PasswordHash, Version};
+use argon2::password_hash::phc::{Output, ParamsString, Salt};
+use argon2::{Algorithm, Argon2, Block, Params, PasswordHash, Version};
 use domain::StoredPasswordHash;
+use subtle::ConstantTimeEq;
 
 use crate::password::NewPassword;
 use crate::random::{self, RandomSource};
@@ -33,15 +35,58 @@ pub const DUMMY_HASH: &str =
 #[error("password hashing failed: {0}")]
 pub struct HashError(String);
 
-fn argon2id() -> Result<Argon2<'static>, HashError> {
-    let params = Params::new(
+fn params() -> Result<Params, HashError> {
+    Params::new(
         ARGON2_MEMORY_KIB,
         ARGON2_ITERATIONS,
         ARGON2_PARALLELISM,
         Some(OUTPUT_LEN),
     )
-    .map_err(|e| HashError(e.to_string()))?;
-    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+    .map_err(|e| HashError(e.to_string()))
+}
+
+/// The working memory of one Argon2id computation at the current parameters (19 MiB), to be
+/// kept and reused. Hashing with memory the caller owns means a server can hold a fixed number
+/// of these instead of asking the allocator for 19 MiB per sign-in: allocators keep what a
+/// thread once used, so a burst of sign-ins would otherwise leave gigabytes resident.
+pub struct HashMemory(Vec<Block>);
+
+impl HashMemory {
+    /// Allocates the blocks once.
+    pub fn new() -> Self {
+        Self(vec![Block::default(); ARGON2_MEMORY_KIB as usize])
+    }
+}
+
+impl Default for HashMemory {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for HashMemory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "HashMemory({} KiB)", self.0.len())
+    }
+}
+
+/// Runs Argon2id with `params` over `memory`, into `out`. A stored hash made with more memory
+/// than ours (which this product never makes) gets a one-off allocation.
+fn derive(
+    params: Params,
+    password: &[u8],
+    salt: &[u8],
+    out: &mut [u8],
+    memory: &mut HashMemory,
+) -> Result<(), argon2::Error> {
+    let needed = params.block_count();
+    let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+    if needed <= memory.0.len() {
+        argon2.hash_password_into_with_memory(password, salt, out, memory.0.as_mut_slice())
+    } else {
+        let mut larger = vec![Block::default(); needed];
+        argon2.hash_password_into_with_memory(password, salt, out, larger.as_mut_slice())
+    }
 }
 
 /// Hashes a policy-checked password with Argon2id and a fresh 16-byte salt, giving a PHC string
@@ -53,39 +98,86 @@ fn argon2id() -> Result<Argon2<'static>, HashError> {
 /// [`HashError`] if the Argon2 implementation refuses its parameters or the salt; with the
 /// constants above that does not happen, but it is reported rather than assumed.
 pub fn hash_password(password: &NewPassword, rng: &dyn RandomSource) -> Result<StoredPasswordHash, HashError> {
+    hash_password_in(password, rng, &mut HashMemory::new())
+}
+
+/// [`hash_password`] over memory the caller keeps.
+///
+/// # Errors
+/// As [`hash_password`].
+pub fn hash_password_in(
+    password: &NewPassword,
+    rng: &dyn RandomSource,
+    memory: &mut HashMemory,
+) -> Result<StoredPasswordHash, HashError> {
     let salt: [u8; SALT_LEN] = random::bytes(rng);
-    let hash = argon2id()?
-        .hash_password_with_salt(password.expose().as_bytes(), &salt)
+    let params = params()?;
+    let mut out = [0u8; OUTPUT_LEN];
+    derive(params.clone(), password.expose().as_bytes(), &salt, &mut out, memory)
         .map_err(|e| HashError(e.to_string()))?;
+    let hash = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(&params).map_err(|e| HashError(e.to_string()))?,
+        salt: Some(Salt::new(&salt).map_err(|e| HashError(e.to_string()))?),
+        hash: Some(Output::new(&out).map_err(|e| HashError(e.to_string()))?),
+    };
     Ok(StoredPasswordHash::new(hash.to_string()))
 }
 
 /// True when `candidate` is the password `stored` was made from. The comparison of the derived
-/// hashes is constant-time (done by the `argon2` crate); a stored string that is not an Argon2id
-/// PHC string verifies nothing. Slow on purpose: run it in `spawn_blocking`.
+/// hashes is constant-time; a stored string that is not an Argon2id PHC string verifies
+/// nothing. Slow on purpose: run it in `spawn_blocking`.
 pub fn verify_password(candidate: &str, stored: &StoredPasswordHash) -> bool {
-    verify_phc(candidate, stored.as_str())
+    verify_password_in(candidate, stored, &mut HashMemory::new())
+}
+
+/// [`verify_password`] over memory the caller keeps.
+pub fn verify_password_in(candidate: &str, stored: &StoredPasswordHash, memory: &mut HashMemory) -> bool {
+    verify_phc(candidate, stored.as_str(), memory)
 }
 
 /// Spends the same time as [`verify_password`] and always answers `false`. Call it when the email
 /// at login belongs to nobody (or to a user without a password), so response times do not reveal
 /// which addresses have accounts.
 pub fn dummy_verify(candidate: &str) -> bool {
+    dummy_verify_in(candidate, &mut HashMemory::new())
+}
+
+/// [`dummy_verify`] over memory the caller keeps.
+pub fn dummy_verify_in(candidate: &str, memory: &mut HashMemory) -> bool {
     // The result is discarded: even if someone guessed the dummy's password, it opens nothing.
-    let _ = verify_phc(candidate, DUMMY_HASH);
+    let _ = verify_phc(candidate, DUMMY_HASH, memory);
     false
 }
 
-fn verify_phc(candidate: &str, phc: &str) -> bool {
+fn verify_phc(candidate: &str, phc: &str, memory: &mut HashMemory) -> bool {
     let Ok(parsed) = PasswordHash::new(phc) else {
         return false;
     };
-    if parsed.algorithm.as_str() != Algorithm::Argon2id.ident().as_str() {
+    if parsed.algorithm.as_str() != Algorithm::Argon2id.ident().as_str()
+        || parsed.version != Some(Version::V0x13.into())
+    {
         return false;
     }
     // The parameters and salt come from the PHC string, so hashes made with older settings
     // still verify; `needs_rehash` says when to replace them.
-    Argon2::default().verify_password(candidate.as_bytes(), &parsed).is_ok()
+    let (Ok(params), Some(salt), Some(expected)) = (Params::try_from(&parsed), parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let mut out = vec![0u8; expected.len()];
+    let Ok(params) = with_output_len(&params, out.len()) else {
+        return false;
+    };
+    if derive(params, candidate.as_bytes(), salt.as_ref(), &mut out, memory).is_err() {
+        return false;
+    }
+    bool::from(out.as_slice().ct_eq(expected.as_bytes()))
+}
+
+/// `params` with the output length a stored hash was made with.
+fn with_output_len(params: &Params, len: usize) -> Result<Params, argon2::Error> {
+    Params::new(params.m_cost(), params.t_cost(), params.p_cost(), Some(len))
 }
 
 /// True when `stored` was not made with the current algorithm and parameters, so the server should
@@ -106,6 +198,8 @@ pub fn needs_rehash(stored: &StoredPasswordHash) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use argon2::password_hash::PasswordHasher as _;
+
     use super::*;
     use crate::testing::SeededRandom;
 
@@ -171,6 +265,27 @@ mod tests {
         let stored = StoredPasswordHash::new(weak);
         assert!(verify_password("tulip-ostrich-lamp", &stored));
         assert!(needs_rehash(&stored));
+    }
+
+    #[test]
+    fn memory_kept_between_calls_gives_the_same_answers_as_fresh_memory() {
+        let mut memory = HashMemory::new();
+        let stored = hash_password_in(&password("tulip-ostrich-lamp"), &SeededRandom::new(4), &mut memory).unwrap();
+        assert!(verify_password("tulip-ostrich-lamp", &stored));
+        assert!(verify_password_in("tulip-ostrich-lamp", &stored, &mut memory));
+        assert!(!verify_password_in("tulip-ostrich-lamP", &stored, &mut memory));
+        assert!(verify_password_in("tulip-ostrich-lamp", &stored, &mut memory));
+        assert!(!dummy_verify_in("tulip-ostrich-lamp", &mut memory));
+        // A hash made by the argon2 crate's own API verifies over our memory too.
+        let theirs = Argon2::default()
+            .hash_password_with_salt(b"tulip-ostrich-lamp", &[7; 16])
+            .unwrap()
+            .to_string();
+        assert!(verify_password_in(
+            "tulip-ostrich-lamp",
+            &StoredPasswordHash::new(theirs),
+            &mut memory
+        ));
     }
 
     #[test]

@@ -56,10 +56,11 @@ mod session;
 pub mod testing;
 mod token;
 mod totp;
+mod totp_key;
 
 pub use hashing::{
-    ARGON2_ITERATIONS, ARGON2_MEMORY_KIB, ARGON2_PARALLELISM, DUMMY_HASH, HashError, OUTPUT_LEN, SALT_LEN,
-    dummy_verify, hash_password, needs_rehash, verify_password,
+    ARGON2_ITERATIONS, ARGON2_MEMORY_KIB, ARGON2_PARALLELISM, DUMMY_HASH, HashError, HashMemory, OUTPUT_LEN, SALT_LEN,
+    dummy_verify, dummy_verify_in, hash_password, hash_password_in, needs_rehash, verify_password, verify_password_in,
 };
 pub use password::{NewPassword, PasswordError, is_common};
 pub use random::RandomSource;
@@ -72,3 +73,4 @@ pub use session::{
 };
 pub use token::{IssuedToken, TOKEN_BYTES, TOKEN_TTL, TokenHash, TokenPlaintext, is_valid_at, issue_token};
 pub use totp::{TOTP_DIGITS, TOTP_SECRET_BYTES, TOTP_STEP_SECONDS, TOTP_WINDOW, TotpSecret};
+pub use totp_key::{SEALED_TOTP_SECRET_BYTES, TotpKey, TotpKeyError};

@@ -21,6 +21,9 @@ pub enum WriteEvidenceError {
     /// The property's evidence moved on since the snapshot: compute again and retry.
     #[error("the property's evidence changed meanwhile")]
     Conflict,
+    /// The client's documents would pass its storage quota; `used` is what they take now.
+    #[error("the client's documents already take {used} bytes")]
+    QuotaExceeded { used: u64 },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -53,13 +56,23 @@ pub trait DocumentRepository: Send + Sync {
     ///
     /// # Errors
     /// [`WriteEvidenceError::Conflict`] when the evidence moved on (nothing written);
+    /// [`WriteEvidenceError::QuotaExceeded`] when the client's documents with this one would
+    /// take more than `storage_quota` bytes, counted under a lock so that racing uploads of one
+    /// client cannot pass it together (nothing written);
     /// [`StoreError`] when the store fails or the property is not the client's.
     async fn create_document(
         &self,
         document: &Document,
         evidence_version: i64,
         audit: &[NewAuditEntry],
+        storage_quota: u64,
     ) -> Result<(), WriteEvidenceError>;
+
+    /// The bytes the client's documents take, whatever their status.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails.
+    async fn storage_used(&self, client: ClientId) -> Result<u64, StoreError>;
 
     /// # Errors
     /// [`StoreError`] when the store fails; an unknown id is `Ok(None)`.

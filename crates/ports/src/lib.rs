@@ -21,7 +21,7 @@ pub use documents::{DocumentDownload, DocumentStore, DocumentUpload, StorageErro
 pub use error::{BoxError, StoreError};
 pub use evidence::{DocumentRepository, PropertyEvidence, ReviewError, WriteEvidenceError};
 pub use extract::Extractor;
-pub use hasher::PasswordHasher;
+pub use hasher::{HashError, PasswordHasher};
 pub use mail::{
     ClaimedEmail, Delivery, DeliveryEvent, Mailer, MessageFilter, MessagePage, MessageRecord, MessageRepository,
     SendError,
@@ -31,8 +31,9 @@ pub use payments::{
     PaymentGateway,
 };
 pub use provisioning::{NewPortalAccount, ProvisionOutcome, ProvisioningRepository, ProvisioningWrite};
-pub use rate_limit::{RateDecision, RateLimitError, RateLimiter};
+pub use rate_limit::{RateDecision, RateLimitError, RateLimiter, RateLimiterUsage};
 pub use store::{ClientRepository, CreateClientError, HealthCheck, PropertyRepository, Store};
 pub use users::{
-    CreateUserError, PasswordTokenRepository, SecondFactorRepository, SessionRepository, UseTokenError, UserRepository,
+    CreateUserError, PasswordTokenRepository, SecondFactorRepository, SessionRepository, StatusChange, UseTokenError,
+    UserRepository,
 };

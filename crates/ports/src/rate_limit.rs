@@ -14,17 +14,48 @@ pub enum RateDecision {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("the rate limiter is unavailable")]
-pub struct RateLimitError(#[source] pub BoxError);
+pub enum RateLimitError {
+    /// The limiter's backing store failed (Redis unreachable, say).
+    #[error("the rate limiter is unavailable")]
+    Unavailable(#[source] BoxError),
+    /// The limiter holds as many keys as it may, none of them expired: a new key cannot be
+    /// counted. Keys it already holds are still counted.
+    #[error("the rate limiter is full ({capacity} keys)")]
+    Full { capacity: usize },
+}
+
+/// How full a limiter with a bounded memory is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimiterUsage {
+    pub keys: usize,
+    pub capacity: usize,
+}
+
+impl RateLimiterUsage {
+    pub const fn is_full(&self) -> bool {
+        self.keys >= self.capacity
+    }
+}
 
 #[async_trait]
 pub trait RateLimiter: Send + Sync + std::fmt::Debug {
     /// Counts one attempt under `key` and decides it: at most `limit` attempts are allowed in
     /// any `window`; a refused attempt is not counted. `retry_after` is when the oldest counted
-    /// attempt leaves the window (at least one second).
+    /// attempt leaves the window (at least one second). A key MUST be remembered for its own
+    /// `window` after its last counted attempt, whatever happens to other keys.
     ///
     /// # Errors
-    /// [`RateLimitError`] when the limiter's backing store fails; callers decide whether to
-    /// fail open or closed.
+    /// [`RateLimitError::Unavailable`] when the limiter's backing store fails, and
+    /// [`RateLimitError::Full`] when a new key finds the limiter at its capacity; callers decide
+    /// whether to fail open or closed (see `app::limits`).
     async fn check(&self, key: &str, limit: u32, window: Duration) -> Result<RateDecision, RateLimitError>;
+
+    /// How many keys are held out of how many allowed; `None` for a limiter whose memory is
+    /// someone else's to bound (Redis).
+    fn usage(&self) -> Option<RateLimiterUsage> {
+        None
+    }
+
+    /// `memory` or `redis`, for the health report.
+    fn name(&self) -> &'static str;
 }

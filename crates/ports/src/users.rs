@@ -43,7 +43,10 @@ pub trait UserRepository: Send + Sync {
     async fn find_user_by_email(&self, email: &Email) -> Result<Option<PortalUser>, StoreError>;
 
     /// Sets the user's status. Disabling also moves `sessions_valid_after` to `now`, so every
-    /// session issued before is refused. Returns false (writing nothing) for an unknown user.
+    /// session issued before is refused, and revokes every unused setup and reset token, in the
+    /// same transaction. MUST refuse with [`StatusChange::LastActiveAdmin`] to disable the only
+    /// active admin, even when two admins disable each other at once; an unknown user is
+    /// [`StatusChange::UnknownUser`]. A refusal writes nothing.
     ///
     /// # Errors
     /// [`StoreError`] when the store fails.
@@ -53,7 +56,16 @@ pub trait UserRepository: Send + Sync {
         status: UserStatus,
         now: DateTime<Utc>,
         audit: &NewAuditEntry,
-    ) -> Result<bool, StoreError>;
+    ) -> Result<StatusChange, StoreError>;
+}
+
+/// What [`UserRepository::set_user_status`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusChange {
+    Changed,
+    UnknownUser,
+    /// Disabling this user would leave no active admin to run the service.
+    LastActiveAdmin,
 }
 
 #[async_trait]
@@ -92,15 +104,15 @@ pub trait PasswordTokenRepository: Send + Sync {
 
 #[async_trait]
 pub trait SecondFactorRepository: Send + Sync {
-    /// Enrols (or re-enrols) the user's TOTP secret and replaces their recovery codes (stored as
-    /// SHA-256 hashes), with the audit entry, atomically.
+    /// Enrols (or re-enrols) the user's TOTP secret, already encrypted by the caller, and
+    /// replaces their recovery codes (stored as SHA-256 hashes), with the audit entry, atomically.
     ///
     /// # Errors
     /// [`StoreError`] when the store fails; nothing changes then.
     async fn enrol_second_factor(
         &self,
         user: UserId,
-        totp_secret: &[u8; 20],
+        sealed_totp_secret: &[u8],
         recovery_code_hashes: &[[u8; 32]],
         now: DateTime<Utc>,
         audit: &NewAuditEntry,
@@ -109,6 +121,27 @@ pub trait SecondFactorRepository: Send + Sync {
     /// # Errors
     /// [`StoreError`] when the store fails; no enrolment is `Ok(None)`.
     async fn second_factor(&self, user: UserId) -> Result<Option<SecondFactor>, StoreError>;
+
+    /// Every enrolment whose stored secret is exactly `len` bytes long, with those bytes: how
+    /// the server finds secrets stored in the clear before encryption at rest, to seal them.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails.
+    async fn second_factors_of_length(&self, len: usize) -> Result<Vec<(UserId, Vec<u8>)>, StoreError>;
+
+    /// Replaces the user's stored secret `old` by `new` with the audit entry, atomically. MUST
+    /// return false (changing nothing) when the stored secret is no longer `old`: a re-enrolment
+    /// that raced the replacement wins.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails.
+    async fn replace_totp_secret(
+        &self,
+        user: UserId,
+        old: &[u8],
+        new: &[u8],
+        audit: &NewAuditEntry,
+    ) -> Result<bool, StoreError>;
 
     /// Records that a code for time step `step` was accepted. MUST return false (changing
     /// nothing) unless `step` is later than the last accepted one, so a code works once even

@@ -46,7 +46,7 @@ mockall::mock! {
         async fn create_user(&self, user: &PortalUser, audit: &NewAuditEntry) -> Result<(), CreateUserError>;
         async fn get_user(&self, id: UserId) -> Result<Option<PortalUser>, StoreError>;
         async fn find_user_by_email(&self, email: &Email) -> Result<Option<PortalUser>, StoreError>;
-        async fn set_user_status(&self, id: UserId, status: UserStatus, now: DateTime<Utc>, audit: &NewAuditEntry) -> Result<bool, StoreError>;
+        async fn set_user_status(&self, id: UserId, status: UserStatus, now: DateTime<Utc>, audit: &NewAuditEntry) -> Result<ports::StatusChange, StoreError>;
     }
 
     #[async_trait]
@@ -71,7 +71,8 @@ mockall::mock! {
     #[async_trait]
     impl DocumentRepository for Store {
         async fn property_evidence(&self, property: PropertyId) -> Result<PropertyEvidence, StoreError>;
-        async fn create_document(&self, document: &Document, evidence_version: i64, audit: &[NewAuditEntry]) -> Result<(), WriteEvidenceError>;
+        async fn create_document(&self, document: &Document, evidence_version: i64, audit: &[NewAuditEntry], storage_quota: u64) -> Result<(), WriteEvidenceError>;
+        async fn storage_used(&self, client: ClientId) -> Result<u64, StoreError>;
         async fn get_document(&self, id: DocumentId) -> Result<Option<Document>, StoreError>;
         async fn list_documents(&self, client: ClientId) -> Result<Vec<Document>, StoreError>;
         async fn review_document(&self, id: DocumentId, review: &Review, reviewer: UserId, now: DateTime<Utc>, evidence_version: i64, audit: &[NewAuditEntry]) -> Result<Document, ReviewError>;
@@ -91,8 +92,10 @@ mockall::mock! {
 
     #[async_trait]
     impl SecondFactorRepository for Store {
-        async fn enrol_second_factor(&self, user: UserId, totp_secret: &[u8; 20], recovery_code_hashes: &[[u8; 32]], now: DateTime<Utc>, audit: &NewAuditEntry) -> Result<(), StoreError>;
+        async fn enrol_second_factor(&self, user: UserId, sealed_totp_secret: &[u8], recovery_code_hashes: &[[u8; 32]], now: DateTime<Utc>, audit: &NewAuditEntry) -> Result<(), StoreError>;
         async fn second_factor(&self, user: UserId) -> Result<Option<SecondFactor>, StoreError>;
+        async fn second_factors_of_length(&self, len: usize) -> Result<Vec<(UserId, Vec<u8>)>, StoreError>;
+        async fn replace_totp_secret(&self, user: UserId, old: &[u8], new: &[u8], audit: &NewAuditEntry) -> Result<bool, StoreError>;
         async fn use_totp_step(&self, user: UserId, step: i64) -> Result<bool, StoreError>;
         async fn use_recovery_code(&self, user: UserId, code_hash: &[u8; 32], now: DateTime<Utc>) -> Result<bool, StoreError>;
     }
@@ -121,6 +124,8 @@ mockall::mock! {
     #[async_trait]
     impl RateLimiter for RateLimiter {
         async fn check(&self, key: &str, limit: u32, window: std::time::Duration) -> Result<RateDecision, RateLimitError>;
+        fn usage(&self) -> Option<ports::RateLimiterUsage>;
+        fn name(&self) -> &'static str;
     }
 }
 

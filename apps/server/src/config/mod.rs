@@ -8,10 +8,13 @@ use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 
+mod limits;
 mod mail;
 mod payments;
+mod production;
 mod storage;
 
+pub use limits::LimitSettings;
 pub use mail::{MailSettings, MailTransport};
 pub use payments::{PaymentSettings, StripeCheckout};
 pub use storage::DocumentStorage;
@@ -62,6 +65,10 @@ pub struct Settings {
     pub payments: PaymentSettings,
     pub intake_limit_per_minute: u32,
     pub login_limits: app::access::LoginLimits,
+    pub limits: LimitSettings,
+    /// Encrypts admins' TOTP secrets at rest: 32 bytes in standard base64. Unset in development
+    /// means a key generated into the data directory.
+    pub totp_encryption_key: Option<SecretString>,
     /// Shared rate limits when set; in memory (one instance only) when not.
     pub redis_url: Option<SecretString>,
     /// Starts every Redis key, so several deployments can share one Redis.
@@ -134,14 +141,17 @@ impl Settings {
             database_max_connections: number("DATABASE_MAX_CONNECTIONS", 16)?,
             jwt_secret: var("JWT_SECRET").map(SecretString::from),
             session_ttl: Duration::from_secs(u64::from(number("JWT_EXPIRATION_HOURS", 8)?.clamp(1, 24 * 30)) * 3600),
-            cors_allowed_origins: var("CORS_ALLOWED_ORIGINS")
-                .map(|v| {
+            // CORS_ORIGINS is the original guide's name for the same list; both are read.
+            cors_allowed_origins: ["CORS_ALLOWED_ORIGINS", "CORS_ORIGINS"]
+                .into_iter()
+                .filter_map(&var)
+                .flat_map(|v| {
                     v.split(',')
                         .map(|o| o.trim().to_owned())
                         .filter(|o| !o.is_empty())
-                        .collect()
+                        .collect::<Vec<_>>()
                 })
-                .unwrap_or_default(),
+                .collect(),
             trusted_proxies: var("TRUSTED_PROXIES")
                 .map(|v| {
                     v.split(',')
@@ -162,7 +172,17 @@ impl Settings {
             login_limits: app::access::LoginLimits {
                 per_account: number("LOGIN_ATTEMPTS_PER_ACCOUNT", 10)?,
                 per_address: number("LOGIN_ATTEMPTS_PER_ADDRESS", 100)?,
+                per_account_all_addresses: number("LOGIN_ATTEMPTS_PER_ACCOUNT_ALL_ADDRESSES", 50)?,
+                second_factor_per_account: number("TOTP_ATTEMPTS_PER_ACCOUNT", 10)?,
             },
+            limits: LimitSettings::from_lookup(&var, &number)?,
+            totp_encryption_key: var("TOTP_ENCRYPTION_KEY")
+                .map(|key| {
+                    identity::TotpKey::from_base64(&key)
+                        .map(|_| SecretString::from(key))
+                        .map_err(|e| invalid("TOTP_ENCRYPTION_KEY", e.to_string()))
+                })
+                .transpose()?,
             redis_url: var("REDIS_URL").map(SecretString::from),
             redis_key_prefix: var("REDIS_KEY_PREFIX").unwrap_or_else(|| "compliance-vault:".into()),
             audit_seal_interval: Duration::from_millis(number("AUDIT_SEAL_INTERVAL_MS", 250)?.max(10).into()),
@@ -177,37 +197,7 @@ impl Settings {
         if self.environment != Environment::Production {
             return Ok(());
         }
-        let secret_len = self
-            .jwt_secret
-            .as_ref()
-            .map_or(0, |s| s.expose_secret().chars().count());
-        if secret_len < 32 {
-            return Err(invalid("JWT_SECRET", "must be at least 32 characters in production"));
-        }
-        if let DocumentStorage::S3 {
-            endpoint: Some(endpoint),
-            ..
-        } = &self.documents
-            && endpoint.starts_with("http://")
-        {
-            return Err(invalid(
-                "S3_ENDPOINT",
-                "must be https:// in production: the credentials go with every request",
-            ));
-        }
-        if self.public_base_url.is_none() {
-            return Err(invalid(
-                "PUBLIC_BASE_URL",
-                "must be set (or FRONTEND_URL) in production: emailed links are built from it",
-            ));
-        }
-        if self.cors_allowed_origins.iter().any(|o| o == "*") {
-            return Err(invalid(
-                "CORS_ALLOWED_ORIGINS",
-                "must list origins, not `*`, in production",
-            ));
-        }
-        Ok(())
+        production::check(self)
     }
 
     /// The database URL to connect to: the configured one, or SQLite in the data directory.
@@ -261,6 +251,11 @@ impl fmt::Debug for Settings {
             .field("payments", &self.payments)
             .field("intake_limit_per_minute", &self.intake_limit_per_minute)
             .field("login_limits", &self.login_limits)
+            .field("limits", &self.limits)
+            .field(
+                "totp_encryption_key",
+                &self.totp_encryption_key.as_ref().map(|_| "[REDACTED]"),
+            )
             .field(
                 "redis_url",
                 &self.redis_url.as_ref().map(|url| redact_url(url.expose_secret())),

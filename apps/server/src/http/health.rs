@@ -21,6 +21,21 @@ pub struct Health {
     /// `local` or `s3`: where evidence files are kept.
     #[schema(example = "local")]
     pub documents: &'static str,
+    pub rate_limiter: RateLimiterHealth,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RateLimiterHealth {
+    /// `memory` (this instance only) or `redis` (shared).
+    #[schema(example = "memory")]
+    pub backend: &'static str,
+    /// Keys held, for the in-memory limiter; null for Redis.
+    pub keys: Option<usize>,
+    /// Keys it may hold (`RATE_LIMIT_CAPACITY`); null for Redis.
+    pub capacity: Option<usize>,
+    /// True when no new key fits: new sign-in, link and second-factor limits refuse with 429
+    /// until keys expire. At that scale, share limits through Redis.
+    pub full: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -83,6 +98,15 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
             queued,
         },
         documents: state.documents.name(),
+        rate_limiter: {
+            let usage = state.rate_limiter.usage();
+            RateLimiterHealth {
+                backend: state.rate_limiter.name(),
+                keys: usage.map(|u| u.keys),
+                capacity: usage.map(|u| u.capacity),
+                full: usage.is_some_and(|u| u.is_full()),
+            }
+        },
     };
     if reachable {
         HttpResponse::Ok().json(body)
@@ -105,7 +129,12 @@ mod tests {
         AppState {
             store: Arc::new(store),
             clock: Arc::new(testkit::FixedClock::default()),
-            rate_limiter: Arc::new(MockRateLimiter::new()),
+            rate_limiter: Arc::new({
+                let mut limiter = MockRateLimiter::new();
+                limiter.expect_usage().return_const(None);
+                limiter.expect_name().return_const("memory");
+                limiter
+            }),
             intake_limits: app::onboarding::IntakeLimits::default(),
             backend: "postgres",
             hasher: Arc::new(testkit::FakeHasher),
@@ -124,8 +153,15 @@ mod tests {
             stripe_webhook_secret: None,
             trusted_proxies: Arc::from([]),
             documents: Arc::new(adapter_storage::LocalDocumentStore::new(std::env::temp_dir())),
-            max_upload_bytes: 20_000_000,
-            extractor: Arc::new(adapter_pdf::PdfText),
+            upload_limits: app::documents::UploadLimits {
+                max_bytes: 20_000_000,
+                quota_bytes: 2_000_000_000,
+                per_user_per_hour: 100,
+            },
+            extraction: crate::extraction::ExtractionPool::for_this_machine(Arc::new(adapter_pdf::PdfText)),
+            totp_key: Arc::new(identity::TotpKey::generate(&crate::security::OsRandom)),
+            unaudited_refusals: Arc::default(),
+            background: crate::bounded::BoundedTasks::new(4),
         }
     }
 

@@ -13,7 +13,7 @@ pub mod request_id;
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::middleware::{DefaultHeaders, ErrorHandlers, from_fn};
 use actix_web::{App, HttpResponse, web};
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
@@ -119,6 +119,7 @@ pub fn app(
     let json = web::JsonConfig::default()
         .limit(limit)
         .error_handler(move |e, _| problem::json_error(e, limit).into());
+    let query = web::QueryConfig::default().error_handler(|e, _| problem::ApiError::InvalidQuery(e.to_string()).into());
     let allowed = allowed_methods(&openapi);
     let (mut app, _) = App::new().into_utoipa_app().configure(routes).split_for_parts();
     // A known path asked with another method gets 405 and `Allow`, not the 404 of an unknown one.
@@ -127,6 +128,7 @@ pub fn app(
     }
     app.app_data(web::Data::new(state))
         .app_data(json)
+        .app_data(query)
         .app_data(openapi)
         .service(
             web::resource("/api/openapi.json")
@@ -137,6 +139,7 @@ pub fn app(
             Err::<HttpResponse, _>(problem::ApiError::NotFound("there is nothing at this address"))
         }))
         .wrap(cors(&cors_origins))
+        .wrap(ErrorHandlers::new().default_handler(problem::problem_for_plain_errors))
         .wrap(security_headers())
         .wrap(from_fn(request_id::middleware))
 }

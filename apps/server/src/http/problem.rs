@@ -48,10 +48,19 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     #[error("{0}")]
     MalformedBody(String),
+    /// The query string does not parse into the route's parameters.
+    #[error("the query string is invalid: {0}")]
+    InvalidQuery(String),
+    /// An error answered by the framework or a middleware (CORS, body limits) before any
+    /// handler, given a problem body by [`problem_for_plain_errors`].
+    #[error("{detail}")]
+    Plain { status: StatusCode, detail: &'static str },
     #[error("the body must be JSON (Content-Type: application/json)")]
     UnsupportedMediaType,
     #[error("the body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
+    #[error("this client's documents take {used} bytes of the {allowed} allowed; this file does not fit")]
+    QuotaExceeded { used: u64, allowed: u64 },
     #[error("{0}")]
     NotFound(&'static str),
     #[error("this address only answers {allow}")]
@@ -85,6 +94,9 @@ pub enum ApiError {
     InvalidToken,
     #[error("too many requests; retry in {retry_after_secs} s")]
     TooManyRequests { retry_after_secs: u64 },
+    /// Work with a fixed bound (password hashing, PDF reading) is at it; nothing was done.
+    #[error("the server is busy; retry in {retry_after_secs} s")]
+    Busy { retry_after_secs: u64 },
     #[error("the service is temporarily unavailable")]
     Unavailable(#[source] anyhow::Error),
     #[error("an unexpected error occurred")]
@@ -96,8 +108,11 @@ impl ApiError {
         match self {
             Self::Validation(_) => "validation_failed",
             Self::MalformedBody(_) => "malformed_body",
+            Self::InvalidQuery(_) => "invalid_query",
+            Self::Plain { status, .. } => plain_code(*status),
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::PayloadTooLarge { .. } => "payload_too_large",
+            Self::QuotaExceeded { .. } => "quota_exceeded",
             Self::NotFound(_) => "not_found",
             Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::Conflict(_) => "conflict",
@@ -112,6 +127,7 @@ impl ApiError {
             Self::AccountDisabled => "account_disabled",
             Self::InvalidSecondFactor => "invalid_second_factor",
             Self::InvalidToken => "invalid_token",
+            Self::Busy { .. } => "busy",
             Self::Unavailable(_) => "service_unavailable",
             Self::Unexpected(_) => "internal_error",
         }
@@ -131,9 +147,10 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::MalformedBody(_) => StatusCode::BAD_REQUEST,
+            Self::MalformedBody(_) | Self::InvalidQuery(_) => StatusCode::BAD_REQUEST,
+            Self::Plain { status, .. } => *status,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::PayloadTooLarge { .. } | Self::QuotaExceeded { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) | Self::StateConflict { .. } => StatusCode::CONFLICT,
@@ -147,18 +164,28 @@ impl ResponseError for ApiError {
             Self::AccountDisabled => StatusCode::FORBIDDEN,
             Self::InvalidSecondFactor => StatusCode::UNAUTHORIZED,
             Self::InvalidToken => StatusCode::BAD_REQUEST,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Busy { .. } | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
-        if status.is_server_error() {
+        // Busy is load shed on purpose, not a failure: logging each would flood the log under
+        // the very load it sheds.
+        if status.is_server_error() && !matches!(self, Self::Busy { .. }) {
             // `{:?}` of anyhow prints the whole cause chain.
             tracing::error!(error = ?self, "request failed");
         }
         let (detail, errors) = match self {
+            Self::Validation(errors) if errors.len() > MAX_LISTED_ERRORS => (
+                format!(
+                    "{} field(s) are invalid; the first {MAX_LISTED_ERRORS} are listed, {} more are not",
+                    errors.len(),
+                    errors.len() - MAX_LISTED_ERRORS
+                ),
+                errors[..MAX_LISTED_ERRORS].to_vec(),
+            ),
             Self::Validation(errors) => (format!("{} field(s) are invalid", errors.len()), errors.clone()),
             other => (other.to_string(), Vec::new()),
         };
@@ -179,7 +206,7 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(status);
         response.content_type("application/problem+json");
         match self {
-            Self::TooManyRequests { retry_after_secs } => {
+            Self::TooManyRequests { retry_after_secs } | Self::Busy { retry_after_secs } => {
                 response.insert_header((header::RETRY_AFTER, HeaderValue::from(*retry_after_secs)));
             }
             Self::WebhookUnauthorized => {
@@ -197,6 +224,72 @@ impl ResponseError for ApiError {
         }
         response.json(problem)
     }
+}
+
+/// A 422 lists at most this many invalid fields, and says how many more there are.
+pub const MAX_LISTED_ERRORS: usize = 50;
+
+fn plain_code(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "bad_request",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        408 => "request_timeout",
+        411 => "length_required",
+        413 => "payload_too_large",
+        414 => "uri_too_long",
+        415 => "unsupported_media_type",
+        431 => "headers_too_large",
+        s if s >= 500 => "internal_error",
+        _ => "request_refused",
+    }
+}
+
+fn plain_detail(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "the request is malformed or was refused (for a browser: its origin may not call this API)",
+        413 => "the body is larger than this address accepts",
+        404 => "there is nothing at this address",
+        s if s >= 500 => "an unexpected error occurred",
+        _ => "the request was refused",
+    }
+}
+
+/// Gives a problem body to every error response that has none: those made before a handler ran
+/// (a CORS preflight refused, a body over a limit, a malformed header). A 500 says no more than
+/// its status, as everywhere.
+///
+/// # Errors
+/// Never: the signature is the one `ErrorHandlers` takes.
+pub fn problem_for_plain_errors<B>(
+    response: actix_web::dev::ServiceResponse<B>,
+) -> actix_web::Result<actix_web::middleware::ErrorHandlerResponse<B>> {
+    use actix_web::middleware::ErrorHandlerResponse;
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(response.map_into_left_body()));
+    }
+    let status = response.status();
+    let problem = ApiError::Plain {
+        status,
+        detail: plain_detail(status),
+    };
+    let mut replacement = problem.error_response();
+    // Keep what the original said about where and how to retry.
+    for name in [header::ALLOW, header::RETRY_AFTER, header::VARY] {
+        if let Some(value) = response.headers().get(&name) {
+            replacement.headers_mut().insert(name, value.clone());
+        }
+    }
+    let (request, _) = response.into_parts();
+    Ok(ErrorHandlerResponse::Response(
+        actix_web::dev::ServiceResponse::new(request, replacement).map_into_right_body(),
+    ))
 }
 
 fn refusal_detail(refusal: app::access::Refusal) -> &'static str {

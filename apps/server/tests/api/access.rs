@@ -204,7 +204,10 @@ async fn twenty_concurrent_uses_of_one_token_set_the_password_once(app: TestApp)
         statuses.push(attempt.await.unwrap());
     }
     assert_eq!(statuses.iter().filter(|s| **s == 204).count(), 1, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 400).count(), 19, "{statuses:?}");
+    // The rest find the token spent, or (past the bound on concurrent hashes and its queue) are
+    // told to retry before anything is checked.
+    assert!(statuses.iter().all(|s| [204, 400, 503].contains(s)), "{statuses:?}");
+    assert!(statuses.iter().filter(|s| **s == 400).count() >= 10, "{statuses:?}");
 }
 
 async fn a_disabled_user_is_refused_on_the_next_request(app: TestApp) {
@@ -213,9 +216,8 @@ async fn a_disabled_user_is_refused_on_the_next_request(app: TestApp) {
     let user = client_with_password(&app, "client@example.com").await;
     let client_token = app.token("client@example.com").await;
     assert_eq!(app.me(&client_token).await.status(), 200);
-    // Sessions are stamped in whole seconds; disabling must come in a later second to end them.
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-
+    // No pause: session times are kept to the microsecond, so disabling a moment after the
+    // sign-in, in the same second, still ends the session.
     let disabled = app.switch_user(&admin_token, &user, "disable").await;
     assert_eq!(disabled.status(), 200);
     assert_eq!(disabled.json::<Value>().await.unwrap()["status"], "DISABLED");
@@ -242,8 +244,7 @@ async fn a_disabled_user_is_refused_on_the_next_request(app: TestApp) {
 async fn setting_a_password_ends_the_other_sessions(app: TestApp) {
     let user = client_with_password(&app, "client@example.com").await;
     let old_session = app.token("client@example.com").await;
-    // Sessions are stamped in whole seconds; the reset must come in a later second to end them.
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    // No pause: a session signed in a moment before the reset, in the same second, ends too.
     let reset = token_for(&app, &user, TokenKind::Reset).await;
     assert_eq!(
         app.set_password(&reset, "another long passphrase 2").await.status(),
@@ -258,12 +259,14 @@ async fn setting_a_password_ends_the_other_sessions(app: TestApp) {
         401,
         "the old password is gone"
     );
-    assert_eq!(
-        app.login("client@example.com", "another long passphrase 2")
-            .await
-            .status(),
-        200
-    );
+    let signed_in: Value = app
+        .login("client@example.com", "another long passphrase 2")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let new_session = signed_in["access_token"].as_str().unwrap();
+    assert_eq!(app.me(new_session).await.status(), 200, "signed in after the reset");
 }
 
 async fn the_eleventh_attempt_on_one_account_is_throttled(app: TestApp) {

@@ -10,7 +10,7 @@ use domain::{ClientId, PortalUser, TokenKind};
 use identity::{SessionSigner, SessionSubject};
 use serde_json::{Value, json};
 
-use crate::helpers::{PUBLIC_BASE_URL, TEST_JWT_SECRET, TestApp, valid_intake};
+use crate::helpers::{PUBLIC_BASE_URL, TEST_JWT_SECRET, TEST_TOTP_KEY, TestApp, valid_intake};
 
 pub const PASSWORD: &str = "amber kite over the lettings ledger";
 
@@ -29,17 +29,25 @@ pub async fn with_services<T>(store: &dyn ports::Store, f: impl AsyncFnOnce(Acce
     let limiter = InMemoryRateLimiter::default();
     let sessions = signer("compliance-vault-portal");
     let links = app::mail::Links::new(PUBLIC_BASE_URL);
+    let hasher = Argon2Hasher::default();
+    let totp_key = totp_key();
     let services = AccessServices {
         store,
         clock: &SystemClock,
         limiter: &limiter,
-        hasher: &Argon2Hasher,
+        hasher: &hasher,
         sessions: &sessions,
         rng: &OsRandom,
         login_limits: app::access::LoginLimits::default(),
         links: &links,
+        totp_key: &totp_key,
     };
     f(services).await
+}
+
+/// The test servers' TOTP key.
+pub fn totp_key() -> identity::TotpKey {
+    identity::TotpKey::from_base64(TEST_TOTP_KEY).unwrap()
 }
 
 pub async fn create_admin(app: &TestApp, email: &str) -> PortalUser {

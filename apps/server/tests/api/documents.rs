@@ -3,8 +3,11 @@
 
 use adapter_storage::LocalDocumentStore;
 use app::RequestContext;
-use app::documents::{NewUpload, ReviewDocumentError, UploadError, UploadServices, review_document, upload_document};
+use app::documents::{
+    NewUpload, ReviewDocumentError, UploadError, UploadLimits, UploadServices, review_document, upload_document,
+};
 use chrono::{NaiveDate, Utc};
+use compliance_vault::rate_limit::InMemoryRateLimiter;
 use domain::{
     AuditAction, ClientId, ConfirmedFacts, DisplayName, DocumentStatus, EpcRating, FileType, FileTypeError,
     RequirementType, Review, StatedFacts,
@@ -54,6 +57,15 @@ fn upload(client_id: ClientId, property_id: domain::PropertyId, stated: StatedFa
     }
 }
 
+/// Files up to `max_bytes`, a quota far above what the tests upload, no practical rate limit.
+fn limits(max_bytes: u64) -> UploadLimits {
+    UploadLimits {
+        max_bytes,
+        quota_bytes: 1_000_000_000,
+        per_user_per_hour: 10_000,
+    }
+}
+
 fn epc_stated() -> StatedFacts {
     StatedFacts {
         requirement: Some(RequirementType::Epc),
@@ -69,7 +81,8 @@ async fn an_upload_streams_to_storage_and_moves_the_status(app: TestApp) {
         store: &*app.store,
         files: &files,
         clock: &compliance_vault::clock::SystemClock,
-        max_bytes: 1_000_000,
+        limiter: &InMemoryRateLimiter::default(),
+        limits: limits(1_000_000),
     };
     let (client_id, property_id) = client(&app, "uploader@example.com").await;
     let bytes = pdf(300_000);
@@ -142,7 +155,8 @@ async fn refused_uploads_leave_nothing_behind(app: TestApp) {
         store: &*app.store,
         files: &files,
         clock: &compliance_vault::clock::SystemClock,
-        max_bytes: 50_000,
+        limiter: &InMemoryRateLimiter::default(),
+        limits: limits(50_000),
     };
     let (client_id, property_id) = client(&app, "refused@example.com").await;
     let (_, others_property) = client(&app, "other-landlord@example.com").await;
@@ -211,7 +225,8 @@ async fn concurrent_uploads_record_each_status_change_once(app: TestApp) {
         store: &*app.store,
         files: &files,
         clock: &compliance_vault::clock::SystemClock,
-        max_bytes: 1_000_000,
+        limiter: &InMemoryRateLimiter::default(),
+        limits: limits(1_000_000),
     };
     let (client_id, property_id) = client(&app, "racing@example.com").await;
     let ctx = RequestContext::system();

@@ -9,13 +9,13 @@ use crate::documents::pdf;
 use crate::helpers::{TestApp, on_both_backends};
 
 /// A paid, provisioned client signed in: its session token and client id.
-async fn signed_in_client(app: &TestApp, email: &str) -> (String, ClientId) {
+pub(crate) async fn signed_in_client(app: &TestApp, email: &str) -> (String, ClientId) {
     let user = crate::payments::provisioned_client(app, email).await;
     (app.token(email).await, user.client_id.unwrap())
 }
 
 /// The id of the client's (first) property.
-async fn first_property(app: &TestApp, client_id: ClientId) -> String {
+pub(crate) async fn first_property(app: &TestApp, client_id: ClientId) -> String {
     app.store
         .list_properties(client_id)
         .await
@@ -26,7 +26,7 @@ async fn first_property(app: &TestApp, client_id: ClientId) -> String {
 }
 
 /// A multipart body: the text fields in order, then the file.
-fn multipart(fields: &[(&str, &str)], file_name: &str, file: &[u8]) -> (String, Vec<u8>) {
+pub(crate) fn multipart(fields: &[(&str, &str)], file_name: &str, file: &[u8]) -> (String, Vec<u8>) {
     let boundary = "cv-test-boundary-7d1f";
     let mut body = Vec::new();
     for (name, value) in fields {
@@ -46,7 +46,7 @@ fn multipart(fields: &[(&str, &str)], file_name: &str, file: &[u8]) -> (String, 
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-async fn post_upload(
+pub(crate) async fn post_upload(
     app: &TestApp,
     token: &str,
     path: &str,

@@ -4,9 +4,9 @@
 use serde_json::{Value, json};
 
 use crate::access_helpers::{
-    PASSWORD, client_with_password, create_admin, invited_client_user, session_for, with_services,
+    PASSWORD, client_with_password, create_admin, invited_client_user, session_for, totp_key, with_services,
 };
-use crate::helpers::{Backend, spawn_app};
+use crate::helpers::{Backend, PRODUCTION, spawn_app};
 
 /// Every route that needs a session, for every kind of caller.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -106,9 +106,7 @@ async fn the_route_guard_matrix() {
     }
 
     // In production an admin session without a second factor is refused on admin routes.
-    let production = spawn_app(Backend::Sqlite, &[("ENVIRONMENT", "production")])
-        .await
-        .unwrap();
+    let production = spawn_app(Backend::Sqlite, PRODUCTION).await.unwrap();
     create_admin(&production, "admin@example.com").await;
     let token = production.token("admin@example.com").await;
     assert_eq!(production.me(&token).await.status(), 200);
@@ -121,9 +119,7 @@ async fn the_route_guard_matrix() {
 /// each works once; the session then passes the admin routes.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_enrolled_admin_needs_a_fresh_code_or_an_unused_recovery_code() {
-    let app = spawn_app(Backend::Sqlite, &[("ENVIRONMENT", "production")])
-        .await
-        .unwrap();
+    let app = spawn_app(Backend::Sqlite, PRODUCTION).await.unwrap();
     let admin = create_admin(&app, "admin@example.com").await;
     let target = invited_client_user(&app, "target@example.com").await;
     let enrolment = with_services(&*app.store, async |s| {
@@ -140,8 +136,10 @@ async fn an_enrolled_admin_needs_a_fresh_code_or_an_unused_recovery_code() {
         assert_eq!(response.json::<Value>().await.unwrap()["code"], "invalid_second_factor");
     }
 
-    let secret = app.store.second_factor(admin.id).await.unwrap().unwrap().totp_secret;
-    let code = identity::TotpSecret::from_bytes(secret)
+    let sealed = app.store.second_factor(admin.id).await.unwrap().unwrap().totp_secret;
+    let code = totp_key()
+        .open(admin.id, &sealed)
+        .expect("the secret is stored encrypted with the server's key")
         .code_at(chrono::Utc::now())
         .unwrap();
     let signed_in = app.login_with("admin@example.com", PASSWORD, Some(&code)).await;

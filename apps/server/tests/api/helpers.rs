@@ -13,8 +13,15 @@ use serde_json::{Value, json};
 /// who guessed it could.
 pub const TEST_JWT_SECRET: &str = "test-only-jwt-secret-of-at-least-32-bytes";
 
+/// The key test servers encrypt TOTP secrets with, so tests can read an enrolled secret back.
+pub const TEST_TOTP_KEY: &str = "dGVzdC1vbmx5LXRvdHAta2V5LW9mLTMyLWJ5dGVzISE=";
+
 /// Where test servers say the portal lives: every emailed link must start with it.
 pub const PUBLIC_BASE_URL: &str = "https://vault.example";
+
+/// What a test server needs beyond the test defaults to start as production: a mailer (this
+/// one refuses connections, so nothing leaves the machine).
+pub const PRODUCTION: &[(&str, &str)] = &[("ENVIRONMENT", "production"), ("SMTP_URL", "smtp://127.0.0.1:9")];
 
 #[derive(Debug, Clone, Copy)]
 pub enum Backend {
@@ -72,6 +79,7 @@ pub async fn spawn_app(backend: Backend, extra: &[(&str, &str)]) -> Option<TestA
         // Tests submit many intakes from 127.0.0.1; the limit has a test of its own.
         ("INTAKE_RATE_LIMIT_PER_MINUTE".into(), "10000".into()),
         ("JWT_SECRET".into(), TEST_JWT_SECRET.into()),
+        ("TOTP_ENCRYPTION_KEY".into(), TEST_TOTP_KEY.into()),
         ("PUBLIC_BASE_URL".into(), PUBLIC_BASE_URL.into()),
         ("MAIL_POLL_INTERVAL_MS".into(), "50".into()),
         ("STRIPE_WEBHOOK_SECRET".into(), "whsec_test_secret".into()),

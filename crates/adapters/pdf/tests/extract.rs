@@ -45,3 +45,111 @@ fn images_and_broken_files_give_no_text_and_never_panic() {
         let _ = PdfText.text_of(FileType::Pdf, &whole[..cut]);
     }
 }
+
+/// A one-line certificate with `extra` objects added, written by lopdf.
+fn certificate_with(extra: impl FnOnce(&mut lopdf::Document)) -> Vec<u8> {
+    let mut document = lopdf::Document::load_mem(&text_pdf(&["Gas Safety Record"])).unwrap();
+    extra(&mut document);
+    let mut bytes = Vec::new();
+    document.save_to(&mut bytes).unwrap();
+    bytes
+}
+
+#[test]
+fn an_ordinary_certificate_rewritten_by_lopdf_still_reads() {
+    let bytes = certificate_with(|document| {
+        for _ in 0..100 {
+            document.add_object(lopdf::Object::Null);
+        }
+    });
+    assert_eq!(
+        PdfText.text_of(FileType::Pdf, &bytes).as_deref(),
+        Some("Gas Safety Record")
+    );
+}
+
+/// A one-page certificate followed by `extra` objects, written byte by byte (lopdf's writer
+/// leaves object streams out).
+fn raw_certificate_with(extra: &[Vec<u8>]) -> Vec<u8> {
+    let content = b"BT /F1 11 Tf 72 740 Td (Gas Safety Record) Tj ET";
+    let mut objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_vec(),
+        [format!("<< /Length {} >>\nstream\n", content.len()).as_bytes(), content, b"\nendstream"].concat(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+    ];
+    objects.extend(extra.iter().cloned());
+    let mut pdf = b"%PDF-1.5\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend(format!("{} 0 obj\n", i + 1).bytes());
+        pdf.extend(object);
+        pdf.extend(b"\nendobj\n");
+    }
+    let xref = pdf.len();
+    pdf.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).bytes());
+    for offset in offsets {
+        pdf.extend(format!("{offset:010} 00000 n \n").bytes());
+    }
+    pdf.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .bytes(),
+    );
+    pdf
+}
+
+/// An object stream holding one `null`, padded to inflate to `inflated` bytes, deflated.
+fn object_stream(number: u32, inflated: usize) -> Vec<u8> {
+    let header = format!("{number} 0 ");
+    let mut content = header.clone().into_bytes();
+    content.resize(inflated, b' ');
+    content.extend_from_slice(b"null");
+    let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), content);
+    stream.compress().unwrap();
+    [
+        format!(
+            "<< /Type /ObjStm /N 1 /First {} /Filter /FlateDecode /Length {} >>\nstream\n",
+            header.len(),
+            stream.content.len()
+        )
+        .as_bytes(),
+        &stream.content,
+        b"\nendstream",
+    ]
+    .concat()
+}
+
+#[test]
+fn object_streams_within_the_budget_are_read() {
+    let bytes = raw_certificate_with(&[object_stream(900, 1024 * 1024)]);
+    assert_eq!(
+        PdfText.text_of(FileType::Pdf, &bytes).as_deref(),
+        Some("Gas Safety Record")
+    );
+}
+
+#[test]
+fn object_streams_that_inflate_past_the_total_budget_are_not_read() {
+    // Ten object streams of 3.5 MiB each: every one is under the per-stream limit, together
+    // they are 35 MiB of memory for a file of a few tens of kilobytes.
+    let bombs: Vec<Vec<u8>> = (0..10).map(|n| object_stream(900 + n, 3_500_000)).collect();
+    let bytes = raw_certificate_with(&bombs);
+    assert!(bytes.len() < 200_000, "a small file: {} bytes", bytes.len());
+    assert_eq!(PdfText.text_of(FileType::Pdf, &bytes), None);
+}
+
+#[test]
+fn a_file_of_too_many_objects_is_not_read() {
+    let bytes = certificate_with(|document| {
+        for _ in 0..60_000 {
+            document.add_object(lopdf::Object::Null);
+        }
+    });
+    assert_eq!(PdfText.text_of(FileType::Pdf, &bytes), None);
+}

@@ -46,8 +46,16 @@ impl DocumentRepository for PgStore {
         d: &Document,
         evidence_version: i64,
         entries: &[NewAuditEntry],
+        storage_quota: u64,
     ) -> Result<(), WriteEvidenceError> {
         let mut tx = self.pool.begin().await.map_err(store_error)?;
+        // The client's row first (before the property's, as everywhere): racing uploads of one
+        // client then count its quota in turn.
+        sqlx::query("SELECT 1 FROM clients WHERE id = $1 FOR UPDATE")
+            .bind(d.client_id.as_uuid())
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
         let moved = sqlx::query(
             "UPDATE properties SET evidence_version = evidence_version + 1 \
              WHERE id = $1 AND client_id = $2 AND evidence_version = $3",
@@ -60,6 +68,10 @@ impl DocumentRepository for PgStore {
         .map_err(store_error)?;
         if moved.rows_affected() == 0 {
             return Err(conflict_or_stray(&mut tx, d).await);
+        }
+        let used = used_by(&mut tx, d.client_id).await?;
+        if used.saturating_add(d.file.size_bytes) > storage_quota {
+            return Err(WriteEvidenceError::QuotaExceeded { used });
         }
         let sql = sqlx::AssertSqlSafe(format!(
             "INSERT INTO documents ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
@@ -98,6 +110,11 @@ impl DocumentRepository for PgStore {
         }
         tx.commit().await.map_err(store_error)?;
         Ok(())
+    }
+
+    async fn storage_used(&self, client: ClientId) -> Result<u64, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(store_error)?;
+        used_by(&mut conn, client).await
     }
 
     async fn get_document(&self, id: DocumentId) -> Result<Option<Document>, StoreError> {
@@ -252,4 +269,15 @@ async fn conflict_or_stray(conn: &mut sqlx::PgConnection, d: &Document) -> Write
         Ok(None) => WriteEvidenceError::Store(StoreError::Unexpected("the property is not the client's".into())),
         Err(error) => WriteEvidenceError::Store(store_error(error)),
     }
+}
+
+/// The bytes a client's documents take.
+async fn used_by(conn: &mut sqlx::PgConnection, client: ClientId) -> Result<u64, StoreError> {
+    let used: i64 =
+        sqlx::query_scalar("SELECT COALESCE(SUM(size_bytes), 0)::BIGINT FROM documents WHERE client_id = $1")
+            .bind(client.as_uuid())
+            .fetch_one(conn)
+            .await
+            .map_err(store_error)?;
+    u64::try_from(used).map_err(|e| corrupt("size_bytes", e))
 }

@@ -14,7 +14,7 @@ impl SecondFactorRepository for PgStore {
     async fn enrol_second_factor(
         &self,
         user: UserId,
-        totp_secret: &[u8; 20],
+        sealed_totp_secret: &[u8],
         recovery_code_hashes: &[[u8; 32]],
         now: DateTime<Utc>,
         audit_entry: &NewAuditEntry,
@@ -26,7 +26,7 @@ impl SecondFactorRepository for PgStore {
              enrolled_at = excluded.enrolled_at",
         )
         .bind(user.as_uuid())
-        .bind(totp_secret.to_vec())
+        .bind(sealed_totp_secret.to_vec())
         .bind(now)
         .execute(&mut *tx)
         .await
@@ -57,13 +57,55 @@ impl SecondFactorRepository for PgStore {
         row.map(|row| {
             let secret: Vec<u8> = row.try_get("totp_secret").map_err(|e| corrupt("totp_secret", e))?;
             Ok(SecondFactor {
-                totp_secret: secret.try_into().map_err(|_| corrupt("totp_secret", "not 20 bytes"))?,
+                totp_secret: secret,
                 last_used_step: row
                     .try_get("last_used_step")
                     .map_err(|e| corrupt("last_used_step", e))?,
             })
         })
         .transpose()
+    }
+
+    async fn second_factors_of_length(&self, len: usize) -> Result<Vec<(UserId, Vec<u8>)>, StoreError> {
+        let len = i64::try_from(len).map_err(|e| corrupt("len", e))?;
+        let rows = sqlx::query("SELECT user_id, totp_secret FROM second_factors WHERE length(totp_secret) = $1")
+            .bind(len)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(store_error)?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    UserId::from_uuid(row.try_get("user_id").map_err(|e| corrupt("user_id", e))?),
+                    row.try_get("totp_secret").map_err(|e| corrupt("totp_secret", e))?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn replace_totp_secret(
+        &self,
+        user: UserId,
+        old: &[u8],
+        new: &[u8],
+        audit_entry: &NewAuditEntry,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(store_error)?;
+        let replaced =
+            sqlx::query("UPDATE second_factors SET totp_secret = $1 WHERE user_id = $2 AND totp_secret = $3")
+                .bind(new.to_vec())
+                .bind(user.as_uuid())
+                .bind(old.to_vec())
+                .execute(&mut *tx)
+                .await
+                .map_err(store_error)?
+                .rows_affected()
+                == 1;
+        if replaced {
+            audit::insert(&mut tx, audit_entry).await?;
+        }
+        tx.commit().await.map_err(store_error)?;
+        Ok(replaced)
     }
 
     async fn use_totp_step(&self, user: UserId, step: i64) -> Result<bool, StoreError> {

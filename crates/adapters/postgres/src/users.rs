@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use domain::{
     ClientId, Email, NewAuditEntry, OutgoingEmail, PasswordToken, PortalUser, StoredPasswordHash, UserId, UserStatus,
 };
-use ports::{CreateUserError, PasswordTokenRepository, StoreError, UseTokenError, UserRepository};
+use ports::{CreateUserError, PasswordTokenRepository, StatusChange, StoreError, UseTokenError, UserRepository};
 use sqlx::PgConnection;
 use sqlx::Row;
 use sqlx::postgres::PgRow;
@@ -58,8 +58,19 @@ impl UserRepository for PgStore {
         status: UserStatus,
         now: DateTime<Utc>,
         audit_entry: &NewAuditEntry,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<StatusChange, StoreError> {
         let mut tx = self.pool.begin().await.map_err(store_error)?;
+        if status == UserStatus::Disabled {
+            // Locks every active admin's row (PostgreSQL: FOR UPDATE; two admins disabling each other take turns).
+            let admins: Vec<Uuid> =
+                sqlx::query_scalar("SELECT id FROM portal_users WHERE role = 'ADMIN' AND status = 'ACTIVE' FOR UPDATE")
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+            if admins.len() == 1 && admins.contains(&id.as_uuid()) {
+                return Ok(StatusChange::LastActiveAdmin);
+            }
+        }
         let updated = sqlx::query(
             "UPDATE portal_users SET status = $1, updated_at = $2, \
              sessions_valid_after = CASE WHEN $1::text = 'DISABLED' THEN $2 ELSE sessions_valid_after END WHERE id = $3",
@@ -71,11 +82,21 @@ impl UserRepository for PgStore {
         .await
         .map_err(store_error)?;
         if updated.rows_affected() == 0 {
-            return Ok(false);
+            return Ok(StatusChange::UnknownUser);
+        }
+        if status == UserStatus::Disabled {
+            sqlx::query(
+                "UPDATE password_tokens SET revoked_at = $1 WHERE user_id = $2 AND used_at IS NULL AND revoked_at IS NULL",
+            )
+            .bind(now)
+            .bind(id.as_uuid())
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
         }
         audit::insert(&mut tx, audit_entry).await?;
         tx.commit().await.map_err(store_error)?;
-        Ok(true)
+        Ok(StatusChange::Changed)
     }
 }
 

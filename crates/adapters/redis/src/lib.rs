@@ -52,10 +52,10 @@ impl RedisRateLimiter {
     /// # Errors
     /// [`RateLimitError`] when the URL is malformed or Redis cannot be reached now.
     pub async fn connect(url: &str, key_prefix: &str) -> Result<Self, RateLimitError> {
-        let client = redis::Client::open(url).map_err(|e| RateLimitError(e.into()))?;
+        let client = redis::Client::open(url).map_err(|e| RateLimitError::Unavailable(e.into()))?;
         let connection = ConnectionManager::new(client)
             .await
-            .map_err(|e| RateLimitError(e.into()))?;
+            .map_err(|e| RateLimitError::Unavailable(e.into()))?;
         Ok(Self {
             connection,
             script: Script::new(SLIDING_WINDOW),
@@ -77,7 +77,7 @@ impl RateLimiter for RedisRateLimiter {
             .arg(uuid::Uuid::new_v4().simple().to_string())
             .invoke_async(&mut connection)
             .await
-            .map_err(|e| RateLimitError(e.into()))?;
+            .map_err(|e| RateLimitError::Unavailable(e.into()))?;
         let value = u64::try_from(value).unwrap_or_default();
         Ok(if allowed == 1 {
             RateDecision::Allowed {
@@ -90,5 +90,9 @@ impl RateLimiter for RedisRateLimiter {
                 retry_after: Duration::from_secs(seconds),
             }
         })
+    }
+
+    fn name(&self) -> &'static str {
+        "redis"
     }
 }

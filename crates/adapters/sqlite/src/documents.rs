@@ -46,6 +46,7 @@ impl DocumentRepository for SqliteStore {
         d: &Document,
         evidence_version: i64,
         entries: &[NewAuditEntry],
+        storage_quota: u64,
     ) -> Result<(), WriteEvidenceError> {
         let mut tx = self.begin_write().await?;
         let moved = sqlx::query(
@@ -60,6 +61,11 @@ impl DocumentRepository for SqliteStore {
         .map_err(store_error)?;
         if moved.rows_affected() == 0 {
             return Err(conflict_or_stray(&mut tx, d).await);
+        }
+        // The write lock is held: racing uploads count in turn.
+        let used = used_by(&mut tx, d.client_id).await?;
+        if used.saturating_add(d.file.size_bytes) > storage_quota {
+            return Err(WriteEvidenceError::QuotaExceeded { used });
         }
         let sql = sqlx::AssertSqlSafe(format!(
             "INSERT INTO documents ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
@@ -98,6 +104,11 @@ impl DocumentRepository for SqliteStore {
         }
         tx.commit().await.map_err(store_error)?;
         Ok(())
+    }
+
+    async fn storage_used(&self, client: ClientId) -> Result<u64, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(store_error)?;
+        used_by(&mut conn, client).await
     }
 
     async fn get_document(&self, id: DocumentId) -> Result<Option<Document>, StoreError> {
@@ -252,4 +263,14 @@ async fn conflict_or_stray(conn: &mut sqlx::SqliteConnection, d: &Document) -> W
         Ok(None) => WriteEvidenceError::Store(StoreError::Unexpected("the property is not the client's".into())),
         Err(error) => WriteEvidenceError::Store(store_error(error)),
     }
+}
+
+/// The bytes a client's documents take.
+async fn used_by(conn: &mut sqlx::SqliteConnection, client: ClientId) -> Result<u64, StoreError> {
+    let used: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(size_bytes), 0) FROM documents WHERE client_id = $1")
+        .bind(client.to_string())
+        .fetch_one(conn)
+        .await
+        .map_err(store_error)?;
+    u64::try_from(used).map_err(|e| corrupt("size_bytes", e))
 }

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::{Email, NewAuditEntry, OutgoingEmail, PasswordToken, PortalUser, StoredPasswordHash, UserId, UserStatus};
-use ports::{CreateUserError, PasswordTokenRepository, StoreError, UseTokenError, UserRepository};
+use ports::{CreateUserError, PasswordTokenRepository, StatusChange, StoreError, UseTokenError, UserRepository};
 use sqlx::Row;
 use sqlx::SqliteConnection;
 use sqlx::sqlite::SqliteRow;
@@ -56,8 +56,19 @@ impl UserRepository for SqliteStore {
         status: UserStatus,
         now: DateTime<Utc>,
         audit_entry: &NewAuditEntry,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<StatusChange, StoreError> {
         let mut tx = self.begin_write().await?;
+        if status == UserStatus::Disabled {
+            // Locks every active admin's row (SQLite: the write lock is already held).
+            let admins: Vec<String> =
+                sqlx::query_scalar("SELECT id FROM portal_users WHERE role = 'ADMIN' AND status = 'ACTIVE'")
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+            if admins.len() == 1 && admins.contains(&id.to_string()) {
+                return Ok(StatusChange::LastActiveAdmin);
+            }
+        }
         let updated = sqlx::query(
             "UPDATE portal_users SET status = $1, updated_at = $2, \
              sessions_valid_after = CASE WHEN $1 = 'DISABLED' THEN $2 ELSE sessions_valid_after END WHERE id = $3",
@@ -69,11 +80,21 @@ impl UserRepository for SqliteStore {
         .await
         .map_err(store_error)?;
         if updated.rows_affected() == 0 {
-            return Ok(false);
+            return Ok(StatusChange::UnknownUser);
+        }
+        if status == UserStatus::Disabled {
+            sqlx::query(
+                "UPDATE password_tokens SET revoked_at = $1 WHERE user_id = $2 AND used_at IS NULL AND revoked_at IS NULL",
+            )
+            .bind(now)
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
         }
         audit::insert(&mut tx, audit_entry).await?;
         tx.commit().await.map_err(store_error)?;
-        Ok(true)
+        Ok(StatusChange::Changed)
     }
 }
 

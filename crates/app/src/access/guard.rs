@@ -68,9 +68,10 @@ pub fn session_guard(user: &PortalUser, session_issued_at: DateTime<Utc>) -> Res
     if user.status == UserStatus::Disabled {
         return Err(Refusal::UserDisabled);
     }
-    // Session times are whole seconds (`iat`), so compare at that precision: a sign-in in the
-    // same second as a password change must not be refused as ended.
-    if session_issued_at < user.sessions_valid_after.trunc_subsecs(0) {
+    // Session times are kept to the microsecond (`iat_us`), as the stores keep the change time:
+    // a session begun before a reset ends even when both fall in the same second, and one
+    // begun after it lives.
+    if session_issued_at < user.sessions_valid_after.trunc_subsecs(6) {
         return Err(Refusal::SessionEnded);
     }
     Ok(())
@@ -187,16 +188,22 @@ mod tests {
         assert_eq!(client_guard(&good, None, now), Err(Refusal::NotProvisioned));
         let disabled = user(Role::Client, UserStatus::Disabled, PasswordStatus::Set);
         assert_eq!(client_guard(&disabled, Some(&ready), now), Err(Refusal::UserDisabled));
-        let reset_second = good.sessions_valid_after.trunc_subsecs(0);
+        // A reset at 12:00:00.600: a session from 12:00:00.400 (same second) has ended, one
+        // from 12:00:00.700 lives.
+        let mut reset = good.clone();
+        reset.sessions_valid_after = reset.sessions_valid_after.trunc_subsecs(0) + Duration::milliseconds(600);
+        let same_second_before = reset.sessions_valid_after - Duration::milliseconds(200);
         assert_eq!(
-            client_guard(&good, Some(&ready), reset_second),
-            Ok(()),
-            "same second, whole seconds"
+            client_guard(&reset, Some(&ready), same_second_before),
+            Err(Refusal::SessionEnded),
+            "signed in before the reset, in the same second"
         );
-        let before_reset = reset_second - Duration::seconds(1);
+        let same_second_after = reset.sessions_valid_after + Duration::milliseconds(100);
+        assert_eq!(client_guard(&reset, Some(&ready), same_second_after), Ok(()));
         assert_eq!(
-            client_guard(&good, Some(&ready), before_reset),
-            Err(Refusal::SessionEnded)
+            client_guard(&reset, Some(&ready), reset.sessions_valid_after),
+            Ok(()),
+            "signed in at the very instant of the reset"
         );
         let admin = user(Role::Admin, UserStatus::Active, PasswordStatus::Set);
         assert_eq!(client_guard(&admin, Some(&ready), now), Err(Refusal::NotClient));

@@ -3,6 +3,7 @@
 pub mod guard;
 mod passwords;
 mod recovery;
+mod refusals;
 mod services;
 mod sign_in;
 mod users;
@@ -13,8 +14,10 @@ pub use recovery::{
     FORGOT_REQUESTS_PER_ADDRESS_PER_HOUR, ForgotPasswordError, LINKS_PER_HOUR, ResendError, resend_password_setup,
     send_password_link, throttle_forgot_password,
 };
+pub use refusals::{MAX_ROUTE_CHARS, RefusedRequest, audit_refusal};
 pub use services::{AccessFailure, AccessServices};
 pub use sign_in::{LoginLimits, SignInError, SignedIn, sign_in};
 pub use users::{
-    CreateAdminError, EnrolError, Enrolment, create_admin, enrol_second_factor, invite_client_user, set_user_enabled,
+    CreateAdminError, EnrolError, Enrolment, SetUserEnabledError, create_admin, encrypt_clear_second_factors,
+    enrol_second_factor, invite_client_user, set_user_enabled,
 };

@@ -3,10 +3,11 @@
 
 use chrono::{DateTime, Utc};
 use domain::{
-    Actor, ActorRole, AuditAction, EmailContent, MessageId, NewAuditEntry, OutgoingEmail, PortalUser, TokenKind, UserId,
+    Actor, ActorRole, AuditAction, EmailContent, MessageId, NewAuditEntry, OutgoingEmail, PortalUser, TokenKind,
+    UserId, UserStatus,
 };
 use identity::{NewPassword, PasswordError, TOKEN_TTL, TokenHash};
-use ports::UseTokenError;
+use ports::{HashError, UseTokenError};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -73,6 +74,9 @@ pub enum SetPasswordError {
     InvalidToken,
     #[error("the password {0}")]
     WeakPassword(PasswordError),
+    /// Too many passwords are being hashed at once; the token is not spent.
+    #[error("too many passwords are being set at once; retry in {} s", retry_after.as_secs())]
+    Busy { retry_after: std::time::Duration },
     #[error(transparent)]
     Failure(#[from] AccessFailure),
 }
@@ -104,11 +108,14 @@ pub async fn set_password(
         .await
         .map_err(AccessFailure::from)?
         .ok_or(SetPasswordError::InvalidToken)?;
-    let stored = s
-        .hasher
-        .hash(password.expose())
-        .await
-        .map_err(|e| AccessFailure::Unexpected(e.to_string()))?;
+    // Disabling revokes a user's tokens; this holds even for one issued in the same instant.
+    if user.status == UserStatus::Disabled {
+        return Err(SetPasswordError::InvalidToken);
+    }
+    let stored = s.hasher.hash(password.expose()).await.map_err(|error| match error {
+        HashError::Busy { retry_after } => SetPasswordError::Busy { retry_after },
+        HashError::Failed(e) => AccessFailure::Unexpected(e.to_string()).into(),
+    })?;
 
     let actor = Actor {
         role: ActorRole::from(user.role),

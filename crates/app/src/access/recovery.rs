@@ -3,10 +3,10 @@
 use std::time::Duration;
 
 use domain::{ClientId, Email, PasswordStatus, PortalUser, TokenKind, UserStatus};
-use ports::RateDecision;
 
 use super::{AccessFailure, AccessServices, IssueTokenError, queue_password_link};
 use crate::RequestContext;
+use crate::limits::{self, Limit, WhenFull};
 
 /// Links emailed to one user within an hour, by either route: more is someone else's doing.
 pub const LINKS_PER_HOUR: u32 = 3;
@@ -27,18 +27,18 @@ pub enum ForgotPasswordError {
 /// # Errors
 /// [`ForgotPasswordError::Throttled`] with when to retry.
 pub async fn throttle_forgot_password(s: AccessServices<'_>, ctx: &RequestContext) -> Result<(), ForgotPasswordError> {
-    let Some(address) = &ctx.source_address else {
+    let Some(address) = ctx.address_bucket() else {
         return Ok(());
     };
-    let key = format!("forgot-password-address:{address}");
-    match s.limiter.check(&key, FORGOT_REQUESTS_PER_ADDRESS_PER_HOUR, HOUR).await {
-        Ok(RateDecision::Limited { retry_after }) => Err(ForgotPasswordError::Throttled { retry_after }),
-        Ok(RateDecision::Allowed { .. }) => Ok(()),
-        Err(error) => {
-            tracing::error!(error = ?error, "forgot-password rate limiter failed; allowing the request");
-            Ok(())
-        }
-    }
+    let limit = Limit {
+        name: "forgot-password per address",
+        attempts: FORGOT_REQUESTS_PER_ADDRESS_PER_HOUR,
+        window: HOUR,
+        when_full: WhenFull::Refuse,
+    };
+    limits::count(s.limiter, &format!("forgot-password-address:{address}"), limit)
+        .await
+        .map_err(|retry_after| ForgotPasswordError::Throttled { retry_after })
 }
 
 /// Emails a reset link (a setup link to a user who never set a password) to the user with this
@@ -59,7 +59,7 @@ pub async fn send_password_link(
     if user.status == UserStatus::Disabled {
         return Ok(());
     }
-    if let RateDecision::Limited { .. } = links_allowed(s, &user).await {
+    if links_allowed(s, &user).await.is_err() {
         tracing::info!(user_id = %user.id, "password link not sent: hourly limit reached");
         return Ok(());
     }
@@ -113,7 +113,7 @@ pub async fn resend_password_setup(
     if user.password_status == PasswordStatus::Set {
         return Err(ResendError::PasswordAlreadySet);
     }
-    if let RateDecision::Limited { retry_after } = links_allowed(s, &user).await {
+    if let Err(retry_after) = links_allowed(s, &user).await {
         return Err(ResendError::RateLimited { retry_after });
     }
     match queue_password_link(s, user.id, TokenKind::Setup, ctx).await {
@@ -123,15 +123,13 @@ pub async fn resend_password_setup(
     }
 }
 
-/// Counts one link for the user, whichever route sends it. A failing limiter lets the link go:
-/// an extra email is a smaller harm than a user locked out of their account.
-async fn links_allowed(s: AccessServices<'_>, user: &PortalUser) -> RateDecision {
-    let key = format!("password-link:{}", user.id);
-    match s.limiter.check(&key, LINKS_PER_HOUR, HOUR).await {
-        Ok(decision) => decision,
-        Err(error) => {
-            tracing::error!(error = ?error, "password-link rate limiter failed; allowing the link");
-            RateDecision::Allowed { remaining: 0 }
-        }
-    }
+/// Counts one link for the user, whichever route sends it; `Err(retry_after)` beyond the limit.
+async fn links_allowed(s: AccessServices<'_>, user: &PortalUser) -> Result<(), Duration> {
+    let limit = Limit {
+        name: "password links per user",
+        attempts: LINKS_PER_HOUR,
+        window: HOUR,
+        when_full: WhenFull::Refuse,
+    };
+    limits::count(s.limiter, &format!("password-link:{}", user.id), limit).await
 }

@@ -1,6 +1,6 @@
 //! What the access use cases need from the outside, in one bundle.
 
-use identity::{RandomSource, SessionSigner};
+use identity::{RandomSource, SessionSigner, TotpKey};
 use ports::{Clock, PasswordHasher, RateLimiter, Store, StoreError};
 
 use super::LoginLimits;
@@ -18,6 +18,8 @@ pub struct AccessServices<'a> {
     /// Builds every link an email carries.
     pub links: &'a Links,
     pub login_limits: LoginLimits,
+    /// Encrypts admins' TOTP secrets at rest.
+    pub totp_key: &'a TotpKey,
 }
 
 /// A failure no caller can act on: the store, or the hashing or signing machinery.

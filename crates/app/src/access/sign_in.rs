@@ -1,29 +1,38 @@
 //! Signing in: email and password in, a session token out. Unknown emails cost the same time as
-//! known ones and get the same answer; attempts are throttled per address, and per account from
-//! each address, so an attacker elsewhere cannot lock a user out.
+//! known ones and get the same answer; attempts are throttled per address, per account from each
+//! address, per account from everywhere, and second-factor codes per account, each as a sliding
+//! window, so guessing stays slow and no one can lock a user out for good.
 
 use std::time::Duration;
 
 use chrono::TimeDelta;
 use domain::{Actor, ActorRole, AuditAction, Email, NewAuditEntry, PortalUser, Role, SecondFactor, UserStatus};
 use identity::{SessionSubject, SessionToken, TotpSecret, recovery_code_hash};
-use ports::{RateDecision, RateLimiter};
+use ports::HashError;
 use serde_json::json;
 use uuid::Uuid;
 
 use super::{AccessFailure, AccessServices};
 use crate::RequestContext;
+use crate::limits::{self, Limit, WhenFull};
 
 /// The window of the sign-in limits.
 const WINDOW: Duration = Duration::from_secs(15 * 60);
 
-/// How many sign-in attempts are allowed in 15 minutes.
+/// How many sign-in attempts are allowed in 15 minutes. Every limit is a sliding window: an
+/// attempt is allowed again as soon as the oldest counted one is 15 minutes old, so no number of
+/// failures locks an account for good, and nothing needs unlocking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LoginLimits {
     /// From one address, on one account.
     pub per_account: u32,
     /// From one address, whatever the accounts.
     pub per_address: u32,
+    /// On one account, from every address together: an attacker with many addresses still
+    /// gets only this many guesses per window.
+    pub per_account_all_addresses: u32,
+    /// Authenticator or recovery codes tried on one account, from every address together.
+    pub second_factor_per_account: u32,
 }
 
 impl Default for LoginLimits {
@@ -31,6 +40,19 @@ impl Default for LoginLimits {
         Self {
             per_account: 10,
             per_address: 100,
+            per_account_all_addresses: 50,
+            second_factor_per_account: 10,
+        }
+    }
+}
+
+impl LoginLimits {
+    fn limit(name: &'static str, attempts: u32) -> Limit {
+        Limit {
+            name,
+            attempts,
+            window: WINDOW,
+            when_full: WhenFull::Refuse,
         }
     }
 }
@@ -55,6 +77,9 @@ pub enum SignInError {
     Disabled,
     #[error("too many sign-in attempts; retry in {} s", retry_after.as_secs())]
     Throttled { retry_after: Duration },
+    /// Too many passwords are being checked at once; nothing was counted against the account.
+    #[error("too many sign-ins at once; retry in {} s", retry_after.as_secs())]
+    Busy { retry_after: Duration },
     #[error(transparent)]
     Failure(#[from] AccessFailure),
 }
@@ -74,19 +99,26 @@ pub async fn sign_in(
     second_factor: Option<&str>,
     ctx: &RequestContext,
 ) -> Result<SignedIn, SignInError> {
-    let address = ctx.source_address.as_deref().unwrap_or("unknown");
+    let address = ctx.address_bucket().unwrap_or_else(|| "unknown".to_owned());
     // No email is longer than 254 characters; a longer one must not make a longer limiter key.
     let account: String = email.trim().to_lowercase().chars().take(Email::MAX_LEN).collect();
+    let limits = s.login_limits;
     throttle(
-        s.limiter,
+        s,
         &format!("login:address:{address}"),
-        s.login_limits.per_address,
+        LoginLimits::limit("sign-in per address", limits.per_address),
     )
     .await?;
     throttle(
-        s.limiter,
+        s,
         &format!("login:account:{account}:{address}"),
-        s.login_limits.per_account,
+        LoginLimits::limit("sign-in per account and address", limits.per_account),
+    )
+    .await?;
+    throttle(
+        s,
+        &format!("login:account:{account}"),
+        LoginLimits::limit("sign-in per account", limits.per_account_all_addresses),
     )
     .await?;
 
@@ -97,7 +129,11 @@ pub async fn sign_in(
     let password_matches = s
         .hasher
         .verify(password, user.as_ref().and_then(|u| u.password_hash.as_ref()))
-        .await;
+        .await
+        .map_err(|error| match error {
+            HashError::Busy { retry_after } => SignInError::Busy { retry_after },
+            HashError::Failed(e) => AccessFailure::Unexpected(e.to_string()).into(),
+        })?;
     let now = s.clock.now();
     let Some(user) = user.filter(|_| password_matches) else {
         record(s, AuditAction::LoginFailed, None, "invalid_credentials", ctx).await?;
@@ -109,6 +145,12 @@ pub async fn sign_in(
     }
     let mfa = match (user.role, s.store.second_factor(user.id).await?) {
         (Role::Admin, Some(factor)) => {
+            throttle(
+                s,
+                &format!("second-factor:{}", user.id),
+                LoginLimits::limit("second factor per account", limits.second_factor_per_account),
+            )
+            .await?;
             if !second_factor_passes(s, &user, &factor, second_factor).await? {
                 record(s, AuditAction::LoginFailed, Some(&user), "second_factor", ctx).await?;
                 return Err(SignInError::SecondFactor);
@@ -147,7 +189,19 @@ async fn second_factor_passes(
     let Some(presented) = presented.map(str::trim).filter(|p| !p.is_empty()) else {
         return Ok(false);
     };
-    let secret = TotpSecret::from_bytes(factor.totp_secret);
+    let secret = match s.totp_key.open(user.id, &factor.totp_secret) {
+        Ok(secret) => secret,
+        // Clear bytes only remain between an upgrade and the start that encrypts them.
+        Err(error) => match <[u8; identity::TOTP_SECRET_BYTES]>::try_from(factor.totp_secret.as_slice()) {
+            Ok(clear) => TotpSecret::from_bytes(clear),
+            Err(_) => {
+                return Err(AccessFailure::Unexpected(format!(
+                    "the second factor of user {} cannot be read: {error} (was TOTP_ENCRYPTION_KEY changed?)",
+                    user.id
+                )));
+            }
+        },
+    };
     let last = factor.last_used_step.and_then(|step| u64::try_from(step).ok());
     if let Some(step) = secret.verify(presented, s.clock.now(), last) {
         let step = i64::try_from(step).map_err(|e| AccessFailure::Unexpected(e.to_string()))?;
@@ -162,16 +216,10 @@ async fn second_factor_passes(
     }
 }
 
-async fn throttle(limiter: &dyn RateLimiter, key: &str, limit: u32) -> Result<(), SignInError> {
-    match limiter.check(key, limit, WINDOW).await {
-        Ok(RateDecision::Limited { retry_after }) => Err(SignInError::Throttled { retry_after }),
-        Ok(RateDecision::Allowed { .. }) => Ok(()),
-        // Argon2id still bounds guessing while the limiter is down; refusing every sign-in would not.
-        Err(error) => {
-            tracing::error!(error = ?error, "sign-in rate limiter failed; allowing the attempt");
-            Ok(())
-        }
-    }
+async fn throttle(s: AccessServices<'_>, key: &str, limit: Limit) -> Result<(), SignInError> {
+    limits::count(s.limiter, key, limit)
+        .await
+        .map_err(|retry_after| SignInError::Throttled { retry_after })
 }
 
 async fn record(

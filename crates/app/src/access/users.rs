@@ -2,7 +2,7 @@
 
 use domain::{AuditAction, Client, Email, NewAuditEntry, PasswordStatus, PortalUser, Role, UserId, UserStatus};
 use identity::{NewPassword, PasswordError};
-use ports::CreateUserError;
+use ports::{CreateUserError, StatusChange};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -86,19 +86,34 @@ pub async fn invite_client_user(
     Ok(user)
 }
 
-/// Disables (ending every session at once) or re-enables a user. `Ok(None)` for an unknown user.
+#[derive(Debug, thiserror::Error)]
+pub enum SetUserEnabledError {
+    #[error("no user has this id")]
+    UnknownUser,
+    /// Someone must be left to run the service.
+    #[error("this is the last active admin; enable or create another admin first")]
+    LastActiveAdmin,
+    #[error(transparent)]
+    Failure(#[from] AccessFailure),
+}
+
+/// Disables (ending every session at once and revoking every unused password link) or
+/// re-enables a user. The last active admin cannot be disabled.
 ///
 /// # Errors
-/// A store failure; nothing changes then.
+/// [`SetUserEnabledError`] saying why nothing changed.
 pub async fn set_user_enabled(
     s: AccessServices<'_>,
     user_id: UserId,
     enabled: bool,
     ctx: &RequestContext,
-) -> Result<Option<PortalUser>, AccessFailure> {
-    let Some(user) = s.store.get_user(user_id).await? else {
-        return Ok(None);
-    };
+) -> Result<PortalUser, SetUserEnabledError> {
+    let user = s
+        .store
+        .get_user(user_id)
+        .await
+        .map_err(AccessFailure::from)?
+        .ok_or(SetUserEnabledError::UnknownUser)?;
     let (status, action) = if enabled {
         let back = if user.password_status == PasswordStatus::Set {
             UserStatus::Active
@@ -112,8 +127,21 @@ pub async fn set_user_enabled(
     let mut entry = user_entry(&user, action, ctx, s);
     entry.before = Some(json!({ "status": user.status }));
     entry.after = Some(json!({ "status": status }));
-    s.store.set_user_status(user_id, status, s.clock.now(), &entry).await?;
-    Ok(s.store.get_user(user_id).await?)
+    let change = s
+        .store
+        .set_user_status(user_id, status, s.clock.now(), &entry)
+        .await
+        .map_err(AccessFailure::from)?;
+    match change {
+        StatusChange::Changed => {}
+        StatusChange::UnknownUser => return Err(SetUserEnabledError::UnknownUser),
+        StatusChange::LastActiveAdmin => return Err(SetUserEnabledError::LastActiveAdmin),
+    }
+    s.store
+        .get_user(user_id)
+        .await
+        .map_err(AccessFailure::from)?
+        .ok_or(SetUserEnabledError::UnknownUser)
 }
 
 fn user_entry(user: &PortalUser, action: AuditAction, ctx: &RequestContext, s: AccessServices<'_>) -> NewAuditEntry {
@@ -161,8 +189,9 @@ pub async fn enrol_second_factor(
     let (codes, hashes) = identity::generate_recovery_codes(s.rng);
     let hashes: Vec<[u8; 32]> = hashes.into_iter().map(identity::TokenHash::to_bytes).collect();
     let entry = user_entry(&user, AuditAction::SecondFactorEnrolled, ctx, s);
+    let sealed = s.totp_key.seal(user.id, &secret, s.rng);
     s.store
-        .enrol_second_factor(user.id, secret.expose(), &hashes, s.clock.now(), &entry)
+        .enrol_second_factor(user.id, &sealed, &hashes, s.clock.now(), &entry)
         .await
         .map_err(AccessFailure::from)?;
     Ok(Enrolment {
@@ -170,4 +199,35 @@ pub async fn enrol_second_factor(
         secret_base32: secret.to_base32(),
         recovery_codes: codes,
     })
+}
+
+/// Encrypts every TOTP secret still stored in the clear (enrolled before encryption at rest),
+/// audited as SECOND_FACTOR_ENCRYPTED, one by one; a secret re-enrolled meanwhile is left alone.
+/// The server runs it at start, since a SQL migration cannot know the key. Returns how many
+/// were encrypted.
+///
+/// # Errors
+/// A store failure; the secrets encrypted before it stay encrypted.
+pub async fn encrypt_clear_second_factors(s: AccessServices<'_>) -> Result<usize, AccessFailure> {
+    let mut encrypted = 0;
+    for (user_id, clear) in s.store.second_factors_of_length(identity::TOTP_SECRET_BYTES).await? {
+        let Ok(bytes) = <[u8; identity::TOTP_SECRET_BYTES]>::try_from(clear.as_slice()) else {
+            continue;
+        };
+        let sealed = s
+            .totp_key
+            .seal(user_id, &identity::TotpSecret::from_bytes(bytes), s.rng);
+        let mut entry = NewAuditEntry::new(
+            Uuid::now_v7(),
+            s.clock.now(),
+            AuditAction::SecondFactorEncrypted,
+            domain::Actor::system(),
+        );
+        entry.resource_type = Some("user".into());
+        entry.resource_id = Some(user_id.to_string());
+        if s.store.replace_totp_secret(user_id, &clear, &sealed, &entry).await? {
+            encrypted += 1;
+        }
+    }
+    Ok(encrypted)
 }

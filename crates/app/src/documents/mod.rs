@@ -9,4 +9,4 @@ mod upload;
 pub use evaluation::{evaluate_property, evidence_of, status_changes};
 pub use review::{ReviewDocumentError, review_document};
 pub use suggest::{Suggested, Suggestions, suggest};
-pub use upload::{NewUpload, UploadError, UploadServices, upload_document};
+pub use upload::{NewUpload, UploadError, UploadLimits, UploadServices, upload_document};

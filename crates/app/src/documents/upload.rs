@@ -8,28 +8,43 @@ use domain::{
     PropertyId, SNIFF_BYTES, StatedFacts, StoredFile, UserId,
 };
 use futures_util::{Stream, StreamExt};
-use ports::{Clock, DocumentStore, DocumentUpload, StorageError, StorageKey, Store, StoreError, WriteEvidenceError};
+use ports::{
+    Clock, DocumentStore, DocumentUpload, RateLimiter, StorageError, StorageKey, Store, StoreError, WriteEvidenceError,
+};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::evaluation::{evaluate_property, status_changes};
 use crate::RequestContext;
+use crate::limits::{self, Limit, WhenFull};
 
-/// The ports an upload takes, and the largest file accepted.
+/// The ports an upload takes, and its bounds.
 #[derive(Clone, Copy)]
 pub struct UploadServices<'a> {
     pub store: &'a dyn Store,
     pub files: &'a dyn DocumentStore,
     pub clock: &'a dyn Clock,
+    pub limiter: &'a dyn RateLimiter,
+    pub limits: UploadLimits,
+}
+
+/// How much may be uploaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UploadLimits {
+    /// The largest file accepted.
     pub max_bytes: u64,
+    /// What all of one client's documents may take together.
+    pub quota_bytes: u64,
+    /// Uploads one user may make in an hour.
+    pub per_user_per_hour: u32,
 }
 
 impl std::fmt::Debug for UploadServices<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("UploadServices")
             .field("files", &self.files.name())
-            .field("max_bytes", &self.max_bytes)
+            .field("limits", &self.limits)
             .finish_non_exhaustive()
     }
 }
@@ -53,6 +68,12 @@ pub enum UploadError {
     UnknownProperty,
     #[error("the file is larger than {max_bytes} bytes")]
     TooLarge { max_bytes: u64 },
+    /// The client's documents would take more than its quota.
+    #[error("this client's documents take {used} bytes of the {allowed} allowed")]
+    QuotaExceeded { used: u64, allowed: u64 },
+    /// The uploader made too many uploads this hour.
+    #[error("too many uploads; retry in {} s", retry_after.as_secs())]
+    RateLimited { retry_after: std::time::Duration },
     #[error("{0}")]
     Refused(FileTypeError),
     /// The client stopped sending, or sent something unreadable.
@@ -81,6 +102,18 @@ where
     S: Stream<Item = Result<Vec<u8>, E>> + Unpin,
     E: std::fmt::Display,
 {
+    if let Some(user) = upload.uploaded_by {
+        let limit = Limit {
+            name: "uploads per user",
+            attempts: s.limits.per_user_per_hour,
+            window: std::time::Duration::from_secs(3600),
+            // The quota still holds when the limiter cannot count.
+            when_full: WhenFull::Allow,
+        };
+        limits::count(s.limiter, &format!("upload:user:{user}"), limit)
+            .await
+            .map_err(|retry_after| UploadError::RateLimited { retry_after })?;
+    }
     let properties = s.store.list_properties(upload.client_id).await?;
     let property = properties
         .iter()
@@ -89,10 +122,21 @@ where
     // Everything that can fail on the way, read before the file is stored, so that after it is
     // stored only the record itself can fail (and then the file is removed).
     let mut evidence = s.store.property_evidence(upload.property_id).await?;
+    let quota = s.limits.quota_bytes;
+    let used = s.store.storage_used(upload.client_id).await?;
+    let room = quota.saturating_sub(used);
+    if room == 0 {
+        return Err(UploadError::QuotaExceeded { used, allowed: quota });
+    }
     let id = DocumentId::from_uuid(Uuid::now_v7());
     let key = StorageKey::parse(&format!("documents/{}/{}", upload.client_id, id))?;
     let mut writer = s.files.create(&key).await?;
-    let received = match receive(s.max_bytes, &mut *writer, chunks).await {
+    let received = match receive(s.limits.max_bytes.min(room), &mut *writer, chunks).await {
+        // Past the room left, not past the file limit: the quota is what refused it.
+        Err(UploadError::TooLarge { .. }) if room < s.limits.max_bytes => {
+            writer.abort().await.ok();
+            return Err(UploadError::QuotaExceeded { used, allowed: quota });
+        }
         Ok(received) => received,
         Err(error) => {
             writer.abort().await.ok();
@@ -140,8 +184,13 @@ where
         let after = evaluate_property(property, &with_new, upload.today);
         let mut entries = vec![entry.clone()];
         entries.extend(status_changes(property, &before, &after, now, ctx));
-        let failure = match s.store.create_document(&document, evidence.version, &entries).await {
+        let failure = match s
+            .store
+            .create_document(&document, evidence.version, &entries, quota)
+            .await
+        {
             Ok(()) => return Ok(document),
+            Err(WriteEvidenceError::QuotaExceeded { used }) => UploadError::QuotaExceeded { used, allowed: quota },
             Err(WriteEvidenceError::Conflict) if attempt < MAX_ATTEMPTS => {
                 match s.store.property_evidence(upload.property_id).await {
                     Ok(fresh) => {

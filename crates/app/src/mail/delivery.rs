@@ -94,7 +94,7 @@ async fn with_fresh_link(
         return Ok(Err("the recipient has no account any more".into()));
     };
     if user.status == UserStatus::Disabled {
-        return Ok(Err("the recipient's account is disabled".into()));
+        return Ok(Err("user disabled".into()));
     }
     let now = s.clock.now();
     let issued = issue_token(kind, now, s.rng);

@@ -6,11 +6,12 @@ use std::time::Duration;
 use domain::{
     AuditAction, Client, ClientId, Intake, NewAuditEntry, OnboardingStatus, Property, PropertyId, SubscriptionStatus,
 };
-use ports::{Clock, CreateClientError, RateDecision, RateLimiter, Store, StoreError};
+use ports::{Clock, CreateClientError, RateLimiter, Store, StoreError};
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::RequestContext;
+use crate::limits::{Limit, WhenFull};
 
 /// How many intakes one address may submit in a window.
 #[derive(Debug, Clone, Copy)]
@@ -59,14 +60,17 @@ pub async fn submit_intake(
     intake: Intake,
     ctx: &RequestContext,
 ) -> Result<IntakeReceipt, SubmitIntakeError> {
-    if let Some(address) = &ctx.source_address {
-        let key = format!("intake:{address}");
-        match limiter.check(&key, limits.per_address, limits.window).await {
-            Ok(RateDecision::Limited { retry_after }) => return Err(SubmitIntakeError::RateLimited { retry_after }),
-            Ok(RateDecision::Allowed { .. }) => {}
-            // A broken limiter must not stop sign-ups: the store's unique email still holds.
-            Err(error) => tracing::error!(error = ?error, "intake rate limiter failed; allowing the request"),
-        }
+    if let Some(address) = ctx.address_bucket() {
+        // A broken or full limiter must not stop sign-ups: the store's unique email still holds.
+        let limit = Limit {
+            name: "intake per address",
+            attempts: limits.per_address,
+            window: limits.window,
+            when_full: WhenFull::Allow,
+        };
+        crate::limits::count(limiter, &format!("intake:{address}"), limit)
+            .await
+            .map_err(|retry_after| SubmitIntakeError::RateLimited { retry_after })?;
     }
 
     let now = clock.now();

@@ -1,7 +1,7 @@
 //! What a session token says about its holder. Claims are built here only by the signer (when
 //! issuing) or by a successful verification; nothing else may make one.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use domain::{ClientId, Role, UserId};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -37,7 +37,8 @@ impl SessionSubject {
 ///
 /// On the wire: `sub` (user id), `role` (`CLIENT` | `ADMIN`), `client_id` (absent for admins),
 /// `kind` (`"session"`), `sid` (a random session id), `mfa`, `iat`, `exp` (seconds since the
-/// epoch), `iss` and `aud`.
+/// epoch), `iat_us` (the issue time in microseconds, so a session begun in the same second as a
+/// password change is still told apart from it), `iss` and `aud`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionClaims {
     sub: UserId,
@@ -49,6 +50,9 @@ pub struct SessionClaims {
     mfa: bool,
     #[serde(with = "chrono::serde::ts_seconds")]
     iat: DateTime<Utc>,
+    /// Tokens issued before this claim existed fall back to `iat`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    iat_us: Option<i64>,
     #[serde(with = "chrono::serde::ts_seconds")]
     exp: DateTime<Utc>,
     iss: String,
@@ -71,7 +75,8 @@ impl SessionClaims {
             kind: SESSION_KIND.to_owned(),
             sid: session_id,
             mfa: subject.mfa,
-            iat: issued_at,
+            iat: issued_at.trunc_subsecs(0),
+            iat_us: Some(issued_at.timestamp_micros()),
             exp: expires_at,
             iss: issuer.to_owned(),
             aud: audience.to_owned(),
@@ -104,10 +109,14 @@ impl SessionClaims {
         self.mfa
     }
 
-    /// When the session began (`iat`, whole seconds). Compare it with the user's
-    /// `sessions_valid_after` to end sessions on password change or disable.
+    /// When the session began, to the microsecond (`iat_us`, or `iat` for older tokens).
+    /// Compare it with the user's `sessions_valid_after` to end sessions on password change or
+    /// disable.
     pub fn issued_at(&self) -> DateTime<Utc> {
-        self.iat
+        self.iat_us
+            .and_then(DateTime::from_timestamp_micros)
+            .filter(|precise| precise.trunc_subsecs(0) == self.iat)
+            .unwrap_or(self.iat)
     }
 
     /// The first instant at which the token is refused (`exp`, whole seconds).

@@ -192,8 +192,11 @@ impl SessionSigner {
         if !subject.is_consistent() {
             return Err(IssueError::InconsistentSubject);
         }
-        let issued_at = now.trunc_subsecs(0);
-        let expires_at = issued_at.checked_add_signed(self.ttl).ok_or(IssueError::OutOfRange)?;
+        let issued_at = now.trunc_subsecs(6);
+        let expires_at = now
+            .trunc_subsecs(0)
+            .checked_add_signed(self.ttl)
+            .ok_or(IssueError::OutOfRange)?;
         // Version and variant bits are set, so the id is a well-formed v4 UUID.
         let session_id = uuid::Builder::from_random_bytes(random::bytes(rng)).into_uuid();
         let claims = SessionClaims::new(subject, session_id, issued_at, expires_at, &self.issuer, &self.audience);

@@ -65,6 +65,19 @@ fn a_valid_token_verifies_and_reads_back_what_was_issued() {
 }
 
 #[test]
+fn the_issue_time_is_kept_to_the_microsecond_and_iat_stays_whole_seconds() {
+    let at = now() + Duration::microseconds(400_123);
+    let session = signer().issue(&client(), at, &SeededRandom::new(5)).unwrap();
+    let claims = signer().verify(session.token.expose(), at).unwrap();
+    assert_eq!(claims.issued_at(), at);
+    assert_eq!(claims.expires_at(), now() + Duration::hours(8));
+    let payload = session.token.expose().split('.').nth(1).unwrap();
+    let wire: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    assert_eq!(wire["iat"], now().timestamp());
+    assert_eq!(wire["iat_us"], at.timestamp_micros());
+}
+
+#[test]
 fn the_wire_format_names_every_claim() {
     let claims = good_claims();
     for name in [

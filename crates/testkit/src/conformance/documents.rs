@@ -86,7 +86,7 @@ pub async fn a_document_reads_back_whole_and_only_for_its_client(h: &impl StoreH
     let (other, _) = client_with_property(&*store).await;
     let document = pending(&client, &property);
     store
-        .create_document(&document, 0, &[entry(AuditAction::DocumentUploaded, &client)])
+        .create_document(&document, 0, &[entry(AuditAction::DocumentUploaded, &client)], u64::MAX)
         .await
         .unwrap();
 
@@ -114,7 +114,7 @@ pub async fn a_document_reads_back_whole_and_only_for_its_client(h: &impl StoreH
     let stray = pending(&client, &theirs);
     assert!(
         store
-            .create_document(&stray, 0, &[entry(AuditAction::DocumentUploaded, &client)])
+            .create_document(&stray, 0, &[entry(AuditAction::DocumentUploaded, &client)], u64::MAX)
             .await
             .is_err()
     );
@@ -125,7 +125,7 @@ pub async fn a_document_is_reviewed_once_however_many_race(h: &impl StoreHarness
     let store = h.store();
     let (client, property) = client_with_property(&*store).await;
     let document = pending(&client, &property);
-    store.create_document(&document, 0, &[]).await.unwrap();
+    store.create_document(&document, 0, &[], u64::MAX).await.unwrap();
     let facts = ConfirmedFacts {
         requirement: RequirementType::Epc,
         issue_date: date(2026, 1, 12),
@@ -190,11 +190,14 @@ pub async fn a_change_computed_from_a_stale_snapshot_is_refused(h: &impl StoreHa
     let snapshot = store.property_evidence(property.id).await.unwrap();
     assert_eq!((snapshot.version, snapshot.documents.len()), (0, 0));
     let first = pending(&client, &property);
-    store.create_document(&first, snapshot.version, &[]).await.unwrap();
+    store
+        .create_document(&first, snapshot.version, &[], u64::MAX)
+        .await
+        .unwrap();
 
     // A second upload computed from the same, now stale, snapshot.
     let second = pending(&client, &property);
-    let stale = store.create_document(&second, snapshot.version, &[]).await;
+    let stale = store.create_document(&second, snapshot.version, &[], u64::MAX).await;
     assert!(matches!(stale, Err(ports::WriteEvidenceError::Conflict)), "{stale:?}");
     assert!(
         store.get_document(second.id).await.unwrap().is_none(),
@@ -216,4 +219,39 @@ pub async fn a_change_computed_from_a_stale_snapshot_is_refused(h: &impl StoreHa
         .await
         .unwrap();
     assert_eq!(store.property_evidence(property.id).await.unwrap().version, 2);
+}
+
+/// Documents count against their client's quota, counted so that uploads racing to different
+/// properties of one client cannot pass it together; a refused document writes nothing.
+pub async fn the_storage_quota_holds_under_racing_uploads(h: &impl StoreHarness) {
+    let store = h.store();
+    let (client, properties) = stored_client(&format!("quota-{}@example.com", Uuid::new_v4().simple()), 4, Utc::now());
+    let submitted = entry(AuditAction::IntakeSubmitted, &client);
+    store.create_client(&client, &properties, &submitted).await.unwrap();
+    assert_eq!(store.storage_used(client.id).await.unwrap(), 0);
+    let first = pending(&client, &properties[0]);
+    let size = first.file.size_bytes;
+    let quota = size * 5 / 2;
+    store.create_document(&first, 0, &[], quota).await.unwrap();
+    assert_eq!(store.storage_used(client.id).await.unwrap(), size);
+
+    // Three uploads at once to three other properties: room for one more only.
+    let uploads = properties[1..].iter().map(|property| {
+        let store = h.store();
+        let document = pending(&client, property);
+        async move { (store.create_document(&document, 0, &[], quota).await, document.id) }
+    });
+    let results = futures_util::future::join_all(uploads).await;
+    let landed = results.iter().filter(|(r, _)| r.is_ok()).count();
+    assert_eq!(landed, 1, "{results:?}");
+    for (result, id) in &results {
+        if let Err(error) = result {
+            assert!(
+                matches!(error, ports::WriteEvidenceError::QuotaExceeded { used } if *used == 2 * size),
+                "{error:?}"
+            );
+            assert!(store.get_document(*id).await.unwrap().is_none(), "nothing written");
+        }
+    }
+    assert_eq!(store.storage_used(client.id).await.unwrap(), 2 * size);
 }

@@ -38,8 +38,11 @@ macro_rules! store_conformance_tests {
             a_token_works_until_its_sixtieth_minute_and_not_at_it,
             a_revoked_token_sets_nothing,
             disabling_a_user_ends_its_sessions,
+            the_last_active_admin_cannot_be_disabled_even_by_a_race,
             a_revoked_session_stays_revoked_until_it_would_have_expired,
             a_second_factor_code_and_a_recovery_code_each_work_once,
+            a_clear_second_factor_is_found_and_replaced_only_if_unchanged,
+            disabling_a_user_revokes_its_password_links,
         );
         $crate::store_conformance_tests!(@messages $make;
             a_queued_email_is_claimed_once_per_lease,
@@ -61,6 +64,7 @@ macro_rules! store_conformance_tests {
             a_document_reads_back_whole_and_only_for_its_client,
             a_document_is_reviewed_once_however_many_race,
             a_change_computed_from_a_stale_snapshot_is_refused,
+            the_storage_quota_holds_under_racing_uploads,
         );
     };
     (@$module:ident $make:expr; $($check:ident),+ $(,)?) => {

@@ -14,6 +14,7 @@ macro_rules! rate_limiter_conformance_tests {
             the_limit_is_allowed_and_the_next_attempt_refused,
             keys_are_counted_apart,
             the_window_reopens_once_it_has_passed,
+            a_long_window_outlives_a_flood_of_short_lived_keys,
         );
     };
     (@each $make:expr; $($check:ident),+ $(,)?) => {
@@ -80,5 +81,28 @@ pub async fn the_window_reopens_once_it_has_passed(limiter: &impl RateLimiter) {
     assert_eq!(
         limiter.check(&key, 1, window).await.unwrap(),
         RateDecision::Allowed { remaining: 0 }
+    );
+}
+
+/// A key is forgotten by its own window only: 10,050 short-lived keys coming and going (a flood
+/// of forgot-password requests from distinct addresses, say) must not reopen a 15-minute
+/// sign-in limit or an hour's link limit.
+pub async fn a_long_window_outlives_a_flood_of_short_lived_keys(limiter: &impl RateLimiter) {
+    let long = key();
+    let long_window = Duration::from_secs(15 * 60);
+    limiter.check(&long, 1, long_window).await.unwrap();
+    let short_window = Duration::from_millis(50);
+    let flood = key();
+    for i in 0..10_050 {
+        limiter.check(&format!("{flood}:{i}"), 1, short_window).await.unwrap();
+    }
+    tokio::time::sleep(short_window * 2).await;
+    limiter.check(&format!("{flood}:last"), 1, short_window).await.unwrap();
+    assert!(
+        matches!(
+            limiter.check(&long, 1, long_window).await.unwrap(),
+            RateDecision::Limited { .. }
+        ),
+        "the long window was forgotten"
     );
 }

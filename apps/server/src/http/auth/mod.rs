@@ -6,7 +6,7 @@ pub mod session;
 use actix_web::cookie::{Cookie, SameSite, time};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use app::RequestContext;
-use app::access::{AccessFailure, SetPasswordError, SignInError};
+use app::access::{AccessFailure, SetPasswordError, SetUserEnabledError, SignInError};
 use domain::{Actor, ActorRole, AuditAction, NewAuditEntry, UserId};
 use identity::PasswordError;
 use serde::{Deserialize, Serialize};
@@ -101,7 +101,8 @@ fn session_cookie(value: String, max_age: time::Duration, secure: bool) -> Cooki
         (status = 400, description = "The body is not a login request", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong email or password (one answer for both), or an enrolled admin's second factor missing or wrong", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The account is disabled", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts from this address", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts from this address or on this account", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many sign-ins at once; retry after `Retry-After` seconds (nothing was counted)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/auth/login")]
@@ -118,6 +119,9 @@ pub async fn login(
             SignInError::Disabled => ApiError::AccountDisabled,
             SignInError::SecondFactor => ApiError::InvalidSecondFactor,
             SignInError::Throttled { retry_after } => ApiError::TooManyRequests {
+                retry_after_secs: retry_after.as_secs().max(1),
+            },
+            SignInError::Busy { retry_after } => ApiError::Busy {
                 retry_after_secs: retry_after.as_secs().max(1),
             },
             SignInError::Failure(f) => f.into(),
@@ -191,6 +195,7 @@ pub async fn logout(state: web::Data<AppState>, req: HttpRequest, session: Signe
         (status = 204, description = "The password is set"),
         (status = 400, description = "The link is invalid, used or expired", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The password is too short, too long or too common", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many passwords being set at once; the link is not spent", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/auth/set-password")]
@@ -205,6 +210,9 @@ pub async fn set_password(
         .map_err(|e| match e {
             SetPasswordError::InvalidToken => ApiError::InvalidToken,
             SetPasswordError::WeakPassword(problem) => ApiError::Validation(vec![password_error(problem)]),
+            SetPasswordError::Busy { retry_after } => ApiError::Busy {
+                retry_after_secs: retry_after.as_secs().max(1),
+            },
             SetPasswordError::Failure(f) => f.into(),
         })?;
     Ok(HttpResponse::NoContent().finish())
@@ -255,8 +263,15 @@ async fn switch_user(
     let user_id: UserId = user_id.parse().map_err(|_| NOT_FOUND)?;
     let ctx = actor_context(&state, &req, &session.0);
     let user = app::access::set_user_enabled(state.access(), user_id, enabled, &ctx)
-        .await?
-        .ok_or(NOT_FOUND)?;
+        .await
+        .map_err(|e| match e {
+            SetUserEnabledError::UnknownUser => NOT_FOUND,
+            SetUserEnabledError::LastActiveAdmin => ApiError::StateConflict {
+                code: "last_active_admin",
+                detail: "this is the last active admin; enable or create another admin first",
+            },
+            SetUserEnabledError::Failure(f) => f.into(),
+        })?;
     Ok(HttpResponse::Ok().json(UserStatusResponse {
         user_id: user.id.as_uuid(),
         status: user.status.to_string(),
@@ -273,6 +288,7 @@ async fn switch_user(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The last active admin cannot be disabled (`last_active_admin`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/admin/users/{user_id}/disable")]

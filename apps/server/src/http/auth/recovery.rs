@@ -1,6 +1,8 @@
 //! Getting back in: `POST /api/auth/forgot-password` for users, and the operators' resend of a
 //! client's setup link. Both email a link built from the configured public address.
 
+use std::sync::Arc;
+
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use app::access::{ForgotPasswordError, ResendError};
 use domain::{ClientId, Email};
@@ -43,6 +45,7 @@ const FORGOT_ACCEPTED: Accepted = Accepted {
         (status = 400, description = "The body is not a forgot-password request", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The email address is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many requests waiting to be handled; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/auth/forgot-password")]
@@ -67,13 +70,21 @@ pub async fn forgot_password(
             },
         )?;
     // Answer now, look the address up afterwards: a known address must not take longer.
+    // The work waits in a bounded queue: when it is full the answer is 503 for every address
+    // alike, which says nothing about which addresses have accounts.
     let state = state.into_inner();
-    actix_web::rt::spawn(async move {
-        match app::access::send_password_link(state.access(), &email, &ctx).await {
-            Ok(()) => state.email_queued(),
-            Err(error) => tracing::error!(error = ?error, "sending a password link failed"),
-        }
-    });
+    let worker = Arc::clone(&state);
+    state
+        .background
+        .spawn(async move {
+            match app::access::send_password_link(worker.access(), &email, &ctx).await {
+                Ok(()) => worker.email_queued(),
+                Err(error) => tracing::error!(error = ?error, "sending a password link failed"),
+            }
+        })
+        .map_err(|busy| ApiError::Busy {
+            retry_after_secs: busy.retry_after.as_secs().max(1),
+        })?;
     Ok(HttpResponse::Accepted().json(FORGOT_ACCEPTED))
 }
 

@@ -3,13 +3,14 @@
 //! where to go next, and audited as ROUTE_GUARD_REDIRECT.
 
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
-use app::access::{Refusal, admin_guard, client_guard, session_guard};
-use domain::{Actor, ActorRole, AuditAction, Client, NewAuditEntry, PortalUser, RequestId};
+use actix_web::{FromRequest, HttpRequest, web};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+
+use app::access::{Refusal, RefusedRequest, admin_guard, client_guard, session_guard};
+use chrono::{DateTime, Utc};
+use domain::{Client, PortalUser};
 use futures_util::future::LocalBoxFuture;
 use identity::SessionClaims;
-use serde_json::json;
-use uuid::Uuid;
 
 use crate::http::problem::ApiError;
 use crate::state::AppState;
@@ -72,33 +73,48 @@ async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<SignedIn, A
     Ok(SignedIn { claims, user })
 }
 
-/// Audits the refusal (best effort: a failing audit write is logged, the refusal stands).
+/// Audits the refusal (best effort: a failing audit write is logged, the refusal stands). Only
+/// the first per address, route and reason in a minute is written; the tally counts the rest.
 async fn refuse(state: &AppState, req: &HttpRequest, user: Option<&PortalUser>, refusal: Refusal) -> ApiError {
-    let actor = match user {
-        Some(user) => Actor {
-            role: ActorRole::from(user.role),
-            id: Some(user.id.to_string()),
-        },
-        None => Actor::anonymous(),
+    let route = req.match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+    let request = RefusedRequest {
+        refusal,
+        method: req.method().as_str(),
+        route: &route,
     };
-    let mut entry = NewAuditEntry::new(
-        Uuid::now_v7(),
-        state.clock.now(),
-        AuditAction::RouteGuardRedirect,
-        actor,
-    );
-    entry.client_id = user.and_then(|u| u.client_id);
-    entry.request_id = req.extensions().get::<RequestId>().cloned();
-    entry.metadata = Some(json!({
-        "reason": refusal.reason(),
-        "next": refusal.next(),
-        "method": req.method().as_str(),
-        "path": req.path(),
-    }));
-    if let Err(error) = state.store.append(&entry).await {
-        tracing::error!(error = ?error, "could not audit a route guard refusal");
+    match app::access::audit_refusal(state.access(), user, request, &state.request_context(req)).await {
+        Ok(true) => {}
+        Ok(false) => state.unaudited_refusals.count(state.clock.now()),
+        Err(error) => tracing::error!(error = ?error, "could not audit a route guard refusal"),
     }
     ApiError::Refused(refusal)
+}
+
+/// Refusals not audited because the same address had one audited on that route within the
+/// minute: counted, and said in one log line a minute at most.
+#[derive(Debug, Default)]
+pub struct UnauditedRefusals {
+    count: AtomicU64,
+    last_logged: AtomicI64,
+}
+
+impl UnauditedRefusals {
+    fn count(&self, now: DateTime<Utc>) {
+        self.count.fetch_add(1, Ordering::Relaxed);
+        let last = self.last_logged.load(Ordering::Relaxed);
+        if now.timestamp() - last >= 60
+            && self
+                .last_logged
+                .compare_exchange(last, now.timestamp(), Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            let repeats = self.count.swap(0, Ordering::Relaxed);
+            tracing::info!(
+                repeats,
+                "route guard refusals not audited: repeats within the minute of an audited one"
+            );
+        }
+    }
 }
 
 impl FromRequest for SignedIn {

@@ -8,6 +8,7 @@ use ports::StorageKey;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::extraction::Extracted;
 use crate::http::auth::session::AdminSession;
 use crate::http::problem::{ApiError, Problem};
 use crate::state::AppState;
@@ -17,6 +18,8 @@ pub struct SuggestionsView {
     document_id: uuid::Uuid,
     /// False for images and PDFs without a text layer (scans): nothing to suggest from.
     text_found: bool,
+    /// True when the file could not be read within the time allowed (no suggestions then).
+    timed_out: bool,
     /// Each of `requirement`, `issue_date`, `expiry_date`, `epc_rating`, `gas_safe_number` as
     /// `{"value", "snippet"}` (the line it was read from), or null.
     #[schema(value_type = Object)]
@@ -34,6 +37,7 @@ pub struct SuggestionsView {
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such document", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Other files are being read; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/api/admin/documents/{document_id}/suggestions")]
@@ -50,6 +54,7 @@ pub async fn suggestions(
         return Ok(HttpResponse::Ok().json(SuggestionsView {
             document_id: id.as_uuid(),
             text_found: false,
+            timed_out: false,
             suggestions: Suggestions::default(),
         }));
     }
@@ -62,18 +67,25 @@ pub async fn suggestions(
     let mut bytes = Vec::new();
     while let Some(chunk) = reader.next_chunk().await.map_err(super::storage_error)? {
         bytes.extend_from_slice(&chunk);
-        if bytes.len() as u64 > state.max_upload_bytes {
+        if bytes.len() as u64 > state.upload_limits.max_bytes {
             break;
         }
     }
-    let extractor = std::sync::Arc::clone(&state.extractor);
-    let file_type = document.file.file_type;
-    let text = web::block(move || extractor.text_of(file_type, &bytes))
+    let read = state
+        .extraction
+        .text_of(document.file.file_type, bytes)
         .await
-        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("text extraction stopped: {e}")))?;
+        .map_err(|busy| ApiError::Busy {
+            retry_after_secs: busy.retry_after.as_secs().max(1),
+        })?;
+    let (text, timed_out) = match read {
+        Extracted::Text(text) => (text, false),
+        Extracted::TimedOut => (None, true),
+    };
     Ok(HttpResponse::Ok().json(SuggestionsView {
         document_id: id.as_uuid(),
         text_found: text.is_some(),
+        timed_out,
         suggestions: text.as_deref().map(suggest).unwrap_or_default(),
     }))
 }

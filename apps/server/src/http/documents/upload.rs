@@ -36,9 +36,10 @@ pub struct Uploaded {
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a provisioned client", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such property of yours", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The file is too large", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The file is too large, or the client's storage quota would be passed (`quota_exceeded`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not a PDF, JPEG or PNG", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is missing or invalid, or the file is empty", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is missing, invalid or repeated, or the file is empty", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many uploads by this user in an hour", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/client/documents")]
@@ -63,9 +64,10 @@ pub async fn client_upload(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such client or property", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The file is too large", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The file is too large, or the client's storage quota would be passed (`quota_exceeded`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not a PDF, JPEG or PNG", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is missing or invalid, or the file is empty", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is missing, invalid or repeated, or the file is empty", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many uploads by this user in an hour", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/admin/clients/{client_id}/documents")]
@@ -81,12 +83,18 @@ pub async fn admin_upload(
     upload(&state, client_id, Some(session.0.user.id), body, &ctx).await
 }
 
-/// The small fields, read in full (each at most 200 bytes).
+/// The small fields, read in full: each at most [`MAX_FIELD_BYTES`], each once, and all of them
+/// together at most [`MAX_FIELDS_BYTES`], so no body of small fields can hold a request forever.
 #[derive(Default)]
 struct Fields {
     property_id: Option<String>,
     stated: StatedFacts,
+    seen: Vec<String>,
+    bytes: usize,
 }
+
+const MAX_FIELD_BYTES: usize = 200;
+const MAX_FIELDS_BYTES: usize = 512;
 
 async fn upload(
     state: &AppState,
@@ -102,15 +110,24 @@ async fn upload(
         .map_err(|e| ApiError::MalformedBody(e.to_string()))?
     {
         let name = field.name().unwrap_or_default().to_owned();
-        match name.as_str() {
-            "file" => return store_file(state, client_id, uploaded_by, fields, field, ctx).await,
-            "property_id" => fields.property_id = Some(text(field).await?),
-            "requirement" => fields.stated.requirement = Some(parsed("requirement", &text(field).await?)?),
-            "issue_date" => fields.stated.issue_date = Some(date_field("issue_date", &text(field).await?)?),
-            "expiry_date" => fields.stated.expiry_date = Some(date_field("expiry_date", &text(field).await?)?),
-            "epc_rating" => fields.stated.epc_rating = Some(parsed("epc_rating", &text(field).await?)?),
-            _ => return Err(invalid(&name, "unknown_field", "is not a field of an upload".into())),
+        if name == "file" {
+            return store_file(state, client_id, uploaded_by, fields, field, ctx).await;
         }
+        if !["property_id", "requirement", "issue_date", "expiry_date", "epc_rating"].contains(&name.as_str()) {
+            return Err(invalid(&name, "unknown_field", "is not a field of an upload".into()));
+        }
+        if fields.seen.contains(&name) {
+            return Err(invalid(&name, "duplicate_field", "is sent more than once".into()));
+        }
+        let value = text(field, &mut fields.bytes).await?;
+        match name.as_str() {
+            "property_id" => fields.property_id = Some(value),
+            "requirement" => fields.stated.requirement = Some(parsed("requirement", &value)?),
+            "issue_date" => fields.stated.issue_date = Some(date_field("issue_date", &value)?),
+            "expiry_date" => fields.stated.expiry_date = Some(date_field("expiry_date", &value)?),
+            _ => fields.stated.epc_rating = Some(parsed("epc_rating", &value)?),
+        }
+        fields.seen.push(name);
     }
     Err(invalid("file", "required", "the file is missing (send it last)".into()))
 }
@@ -148,7 +165,8 @@ async fn store_file(
         store: &*state.store,
         files: &*state.documents,
         clock: &*state.clock,
-        max_bytes: state.max_upload_bytes,
+        limiter: &*state.rate_limiter,
+        limits: state.upload_limits,
     };
     let chunks = field.map(|chunk| chunk.map(|bytes| bytes.to_vec()).map_err(|e| e.to_string()));
     let document = app::documents::upload_document(services, upload, Box::pin(chunks), ctx)
@@ -157,6 +175,10 @@ async fn store_file(
             UploadError::UnknownProperty => NO_PROPERTY,
             UploadError::TooLarge { max_bytes } => ApiError::PayloadTooLarge {
                 limit: usize::try_from(max_bytes).unwrap_or(usize::MAX),
+            },
+            UploadError::QuotaExceeded { used, allowed } => ApiError::QuotaExceeded { used, allowed },
+            UploadError::RateLimited { retry_after } => ApiError::TooManyRequests {
+                retry_after_secs: retry_after.as_secs().max(1),
             },
             UploadError::Refused(FileTypeError::Empty) => invalid("file", "empty", "the file is empty".into()),
             UploadError::Refused(FileTypeError::Unsupported) => ApiError::UnsupportedFile,
@@ -188,8 +210,9 @@ where
         .map_err(|e: T::Err| invalid(field, "invalid_choice", e.to_string()))
 }
 
-/// A small text field, refused beyond 200 bytes.
-async fn text(mut field: Field) -> Result<String, ApiError> {
+/// A small text field, refused beyond [`MAX_FIELD_BYTES`], or when the fields read so far
+/// (`total`) pass [`MAX_FIELDS_BYTES`].
+async fn text(mut field: Field, total: &mut usize) -> Result<String, ApiError> {
     let name = field.name().unwrap_or_default().to_owned();
     let mut bytes = Vec::new();
     while let Some(chunk) = field
@@ -198,8 +221,20 @@ async fn text(mut field: Field) -> Result<String, ApiError> {
         .map_err(|e| ApiError::MalformedBody(e.to_string()))?
     {
         bytes.extend_from_slice(&chunk);
-        if bytes.len() > 200 {
-            return Err(invalid(&name, "too_long", "must be at most 200 bytes".into()));
+        *total += chunk.len();
+        if bytes.len() > MAX_FIELD_BYTES {
+            return Err(invalid(
+                &name,
+                "too_long",
+                format!("must be at most {MAX_FIELD_BYTES} bytes"),
+            ));
+        }
+        if *total > MAX_FIELDS_BYTES {
+            return Err(invalid(
+                &name,
+                "fields_too_long",
+                format!("the fields before the file must total at most {MAX_FIELDS_BYTES} bytes"),
+            ));
         }
     }
     String::from_utf8(bytes).map_err(|_| invalid(&name, "invalid_text", "is not UTF-8 text".into()))

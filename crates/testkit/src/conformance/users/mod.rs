@@ -9,7 +9,7 @@ use domain::{
     Actor, AuditAction, ClientId, Email, EmailContent, MessageId, NewAuditEntry, OutgoingEmail, PasswordStatus,
     PasswordToken, PortalUser, Role, StoredPasswordHash, TokenKind, UserId, UserStatus,
 };
-use ports::{CreateUserError, Store};
+use ports::{CreateUserError, StatusChange, Store};
 use uuid::Uuid;
 
 use super::StoreHarness;
@@ -131,7 +131,7 @@ pub async fn disabling_a_user_ends_its_sessions(h: &impl StoreHarness) {
     let created = Utc::now() - Duration::hours(1);
     let user = invited_user(&*store, created).await;
     let now = Utc::now();
-    assert!(
+    assert_eq!(
         store
             .set_user_status(
                 user.id,
@@ -140,7 +140,8 @@ pub async fn disabling_a_user_ends_its_sessions(h: &impl StoreHarness) {
                 &audit(AuditAction::SubscriptionUpdated, user.client_id)
             )
             .await
-            .unwrap()
+            .unwrap(),
+        StatusChange::Changed
     );
     let disabled = store.get_user(user.id).await.unwrap().unwrap();
     assert_eq!(disabled.status, UserStatus::Disabled);
@@ -165,8 +166,8 @@ pub async fn disabling_a_user_ends_its_sessions(h: &impl StoreHarness) {
     );
 
     let unknown = UserId::from_uuid(Uuid::new_v4());
-    assert!(
-        !store
+    assert_eq!(
+        store
             .set_user_status(
                 unknown,
                 UserStatus::Disabled,
@@ -174,8 +175,74 @@ pub async fn disabling_a_user_ends_its_sessions(h: &impl StoreHarness) {
                 &audit(AuditAction::SubscriptionUpdated, None)
             )
             .await
-            .unwrap()
+            .unwrap(),
+        StatusChange::UnknownUser
     );
+}
+
+/// An active admin, stored.
+async fn active_admin(store: &dyn Store, now: DateTime<Utc>) -> PortalUser {
+    let admin = PortalUser {
+        id: UserId::from_uuid(Uuid::now_v7()),
+        email: Email::parse(&format!("admin-{}@example.com", Uuid::new_v4().simple())).unwrap(),
+        role: Role::Admin,
+        client_id: None,
+        status: UserStatus::Active,
+        password_status: PasswordStatus::Set,
+        password_hash: Some(hash()),
+        sessions_valid_after: now,
+        created_at: now,
+        updated_at: now,
+    };
+    store
+        .create_user(&admin, &audit(AuditAction::UserCreated, None))
+        .await
+        .unwrap();
+    admin
+}
+
+/// Two admins disabling each other at the same moment: one succeeds, the other is refused, and
+/// an active admin remains; the last one can never be disabled.
+pub async fn the_last_active_admin_cannot_be_disabled_even_by_a_race(h: &impl StoreHarness) {
+    let store = h.store();
+    let now = Utc::now();
+    for _ in 0..5 {
+        let (a, b) = (active_admin(&*store, now).await, active_admin(&*store, now).await);
+        // Each round ends with no active admin left over, so these two are the only ones.
+        let disable = |id: UserId| {
+            let store = h.store();
+            async move {
+                store
+                    .set_user_status(id, UserStatus::Disabled, now, &audit(AuditAction::UserDisabled, None))
+                    .await
+                    .unwrap()
+            }
+        };
+        let (first, second) = tokio::join!(disable(a.id), disable(b.id));
+        let mut outcomes = [first, second];
+        outcomes.sort_by_key(|o| *o == StatusChange::Changed);
+        assert_eq!(outcomes, [StatusChange::LastActiveAdmin, StatusChange::Changed]);
+        let survivor = if first == StatusChange::Changed { b.id } else { a.id };
+        assert_eq!(
+            store.get_user(survivor).await.unwrap().unwrap().status,
+            UserStatus::Active
+        );
+        assert_eq!(disable(survivor).await, StatusChange::LastActiveAdmin);
+        // A new admin lets the survivor go; the new one is then set aside (not disabled: that
+        // would be refused) so the next round starts with none.
+        let successor = active_admin(&*store, now).await;
+        assert_eq!(disable(survivor).await, StatusChange::Changed);
+        assert_eq!(disable(successor.id).await, StatusChange::LastActiveAdmin);
+        store
+            .set_user_status(
+                successor.id,
+                UserStatus::Invited,
+                now,
+                &audit(AuditAction::UserDisabled, None),
+            )
+            .await
+            .unwrap();
+    }
 }
 
 pub async fn a_revoked_session_stays_revoked_until_it_would_have_expired(h: &impl StoreHarness) {

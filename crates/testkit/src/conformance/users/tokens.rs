@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
-use domain::{AuditAction, PasswordStatus, PasswordToken, TokenKind, UserStatus};
+use domain::{AuditAction, PasswordStatus, PasswordToken, TokenKind, UserId, UserStatus};
 use ports::UseTokenError;
 
 use super::{at_micros, audit, hash, invited_user, mail, token};
@@ -155,6 +155,38 @@ pub async fn a_revoked_token_sets_nothing(h: &impl StoreHarness) {
     assert!(matches!(result, Err(UseTokenError::Invalid)));
 }
 
+pub async fn disabling_a_user_revokes_its_password_links(h: &impl StoreHarness) {
+    let store = h.store();
+    let now = Utc::now();
+    let user = invited_user(&*store, now).await;
+    let (setup, reset) = (token(&user, TokenKind::Setup, now), token(&user, TokenKind::Reset, now));
+    store.issue_password_token(&setup).await.unwrap();
+    store.issue_password_token(&reset).await.unwrap();
+    store
+        .set_user_status(
+            user.id,
+            UserStatus::Disabled,
+            now,
+            &audit(AuditAction::UserDisabled, user.client_id),
+        )
+        .await
+        .unwrap();
+    for issued in [&setup, &reset] {
+        let found = store.find_password_token(&issued.token_hash).await.unwrap().unwrap();
+        assert!(found.revoked_at.is_some(), "{:?} token still open", issued.kind);
+        let result = store
+            .set_password_with_token(
+                issued.id,
+                &hash(),
+                now,
+                &mail(&user),
+                &audit(AuditAction::PasswordSet, user.client_id),
+            )
+            .await;
+        assert!(matches!(result, Err(UseTokenError::Invalid)));
+    }
+}
+
 pub async fn a_second_factor_code_and_a_recovery_code_each_work_once(h: &impl StoreHarness) {
     let store = h.store();
     let now = Utc::now();
@@ -164,7 +196,7 @@ pub async fn a_second_factor_code_and_a_recovery_code_each_work_once(h: &impl St
     store
         .enrol_second_factor(
             user.id,
-            &[7; 20],
+            &[7; 61],
             &codes,
             now,
             &audit(AuditAction::SecondFactorEnrolled, user.client_id),
@@ -172,7 +204,7 @@ pub async fn a_second_factor_code_and_a_recovery_code_each_work_once(h: &impl St
         .await
         .unwrap();
     let factor = store.second_factor(user.id).await.unwrap().unwrap();
-    assert_eq!((factor.totp_secret, factor.last_used_step), ([7; 20], None));
+    assert_eq!((factor.totp_secret, factor.last_used_step), (vec![7; 61], None));
 
     assert!(store.use_totp_step(user.id, 100).await.unwrap());
     assert!(!store.use_totp_step(user.id, 100).await.unwrap(), "a step works once");
@@ -200,7 +232,7 @@ pub async fn a_second_factor_code_and_a_recovery_code_each_work_once(h: &impl St
     store
         .enrol_second_factor(
             user.id,
-            &[8; 20],
+            &[8; 61],
             &[[3; 32]],
             now,
             &audit(AuditAction::SecondFactorEnrolled, user.client_id),
@@ -210,7 +242,7 @@ pub async fn a_second_factor_code_and_a_recovery_code_each_work_once(h: &impl St
     assert_eq!(
         store.second_factor(user.id).await.unwrap().unwrap(),
         domain::SecondFactor {
-            totp_secret: [8; 20],
+            totp_secret: vec![8; 61],
             last_used_step: None
         }
     );
@@ -219,4 +251,44 @@ pub async fn a_second_factor_code_and_a_recovery_code_each_work_once(h: &impl St
         "old codes are gone"
     );
     assert!(store.use_recovery_code(user.id, &[3; 32], now).await.unwrap());
+}
+
+/// Secrets from before encryption at rest are found by their length and replaced once: a
+/// replacement that finds the secret changed (a re-enrolment won the race) changes nothing.
+pub async fn a_clear_second_factor_is_found_and_replaced_only_if_unchanged(h: &impl StoreHarness) {
+    let store = h.store();
+    let now = Utc::now();
+    let (clear, sealed) = (invited_user(&*store, now).await, invited_user(&*store, now).await);
+    let enrol = |user: UserId, secret: Vec<u8>| {
+        let store = h.store();
+        async move {
+            store
+                .enrol_second_factor(user, &secret, &[], now, &audit(AuditAction::SecondFactorEnrolled, None))
+                .await
+                .unwrap();
+        }
+    };
+    enrol(clear.id, vec![5; 20]).await;
+    enrol(sealed.id, vec![6; 61]).await;
+    let found = store.second_factors_of_length(20).await.unwrap();
+    assert_eq!(found, vec![(clear.id, vec![5; 20])]);
+
+    let entry = audit(AuditAction::SecondFactorEncrypted, clear.client_id);
+    assert!(
+        !store
+            .replace_totp_secret(clear.id, &[4; 20], &[9; 61], &entry)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .replace_totp_secret(clear.id, &[5; 20], &[9; 61], &entry)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store.second_factor(clear.id).await.unwrap().unwrap().totp_secret,
+        vec![9; 61]
+    );
+    assert!(store.second_factors_of_length(20).await.unwrap().is_empty());
 }
