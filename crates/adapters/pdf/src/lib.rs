@@ -1,8 +1,10 @@
 //! The `Extractor` port over lopdf: the text of a PDF's first pages. Uploaded PDFs are hostile
 //! input, so the whole read runs under budgets: every stream is decompressed against a limit, the
 //! object streams of a file together inflate to at most [`MAX_TOTAL_INFLATED_BYTES`], a file of
-//! more than [`MAX_OBJECTS`] objects is not read at all, only the first pages are read, the text
-//! is capped, and a panic in the parser is caught. A file over a budget gives `None`, never a
+//! more than [`MAX_OBJECTS`] objects is not read at all, only the first pages are read and only
+//! those whose content is light enough to parse ([`MAX_PAGE_CONTENT_BYTES`], and
+//! [`MAX_TOTAL_PAGE_CONTENT_BYTES`] together), the text is capped, and a panic in the parser is
+//! caught. A file over a budget gives `None`, never a
 //! crash or an error for the upload. Bounding how many reads run at once, and for how long a
 //! caller waits, is the caller's part (the server's extraction pool).
 
@@ -21,6 +23,11 @@ pub const MAX_TOTAL_INFLATED_BYTES: usize = 32 * 1024 * 1024;
 pub const MAX_OBJECTS: usize = 50_000;
 /// Certificates say what they are on their first pages.
 pub const MAX_PAGES: usize = 10;
+/// The most one page's content may inflate to: a page of text is a few kilobytes of operators,
+/// and parsing costs about a hundred bytes of memory per byte of them. A heavier page is skipped.
+pub const MAX_PAGE_CONTENT_BYTES: usize = 256 * 1024;
+/// The most the pages read may inflate to together.
+pub const MAX_TOTAL_PAGE_CONTENT_BYTES: usize = 1024 * 1024;
 /// The most text returned.
 pub const MAX_TEXT_CHARS: usize = 100_000;
 
@@ -67,8 +74,26 @@ fn read(bytes: &[u8]) -> Option<String> {
         return None;
     }
     let document = loaded.ok()?;
-    let pages: Vec<u32> = document.get_pages().keys().copied().take(MAX_PAGES).collect();
-    let text = document.extract_text_with_limit(&pages, MAX_STREAM_BYTES).ok()?;
+    let mut text = String::new();
+    let mut room = MAX_TOTAL_PAGE_CONTENT_BYTES;
+    for (number, id) in document.get_pages().into_iter().take(MAX_PAGES) {
+        // Measured before it is parsed: inflating is cheap, parsing what it gives is not.
+        let Ok(content) = document.get_page_content_with_limit(id, MAX_PAGE_CONTENT_BYTES.min(room)) else {
+            continue;
+        };
+        room -= content.len();
+        drop(content);
+        if let Some(Ok(page)) = document
+            .extract_text_chunks_with_limit(&[number], MAX_PAGE_CONTENT_BYTES)
+            .into_iter()
+            .next()
+        {
+            text.push_str(&page);
+        }
+        if room == 0 || text.len() >= MAX_TEXT_CHARS * 4 {
+            break;
+        }
+    }
     let text: String = text.trim().chars().take(MAX_TEXT_CHARS).collect();
     (!text.is_empty()).then_some(text)
 }

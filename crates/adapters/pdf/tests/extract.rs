@@ -7,7 +7,7 @@
 use adapter_pdf::PdfText;
 use domain::FileType;
 use ports::Extractor;
-use testkit::fixtures::text_pdf;
+use testkit::fixtures::{pdf_of_objects, text_pdf};
 
 #[test]
 fn the_lines_of_generated_certificates_read_back_in_order() {
@@ -81,27 +81,7 @@ fn raw_certificate_with(extra: &[Vec<u8>]) -> Vec<u8> {
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
     ];
     objects.extend(extra.iter().cloned());
-    let mut pdf = b"%PDF-1.5\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, object) in objects.iter().enumerate() {
-        offsets.push(pdf.len());
-        pdf.extend(format!("{} 0 obj\n", i + 1).bytes());
-        pdf.extend(object);
-        pdf.extend(b"\nendobj\n");
-    }
-    let xref = pdf.len();
-    pdf.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).bytes());
-    for offset in offsets {
-        pdf.extend(format!("{offset:010} 00000 n \n").bytes());
-    }
-    pdf.extend(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .bytes(),
-    );
-    pdf
+    pdf_of_objects(&objects)
 }
 
 /// An object stream holding one `null`, padded to inflate to `inflated` bytes, deflated.
@@ -152,4 +132,44 @@ fn a_file_of_too_many_objects_is_not_read() {
         }
     });
     assert_eq!(PdfText.text_of(FileType::Pdf, &bytes), None);
+}
+
+#[test]
+fn a_page_too_heavy_to_parse_is_skipped_and_the_light_ones_read() {
+    // Page 1 inflates to 1 MiB of text operators (about 100 MiB to parse); page 2 is a line.
+    let mut operators = b"BT ".to_vec();
+    operators.extend(b"(x) Tj ".repeat(150_000));
+    operators.extend(b"ET");
+    let mut heavy = lopdf::Stream::new(lopdf::Dictionary::new(), operators);
+    heavy.compress().unwrap();
+    let light = b"BT /F1 11 Tf 72 740 Td (Gas Safety Record) Tj ET";
+    let page = |contents: u32| {
+        format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {contents} 0 R /Resources << /Font << /F1 7 0 R >> >> >>"
+        )
+        .into_bytes()
+    };
+    let objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>".to_vec(),
+        page(5),
+        page(6),
+        [
+            format!("<< /Length {} /Filter /FlateDecode >>\nstream\n", heavy.content.len()).as_bytes(),
+            &heavy.content,
+            b"\nendstream",
+        ]
+        .concat(),
+        [
+            format!("<< /Length {} >>\nstream\n", light.len()).as_bytes(),
+            light,
+            b"\nendstream",
+        ]
+        .concat(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+    ];
+    assert_eq!(
+        PdfText.text_of(FileType::Pdf, &pdf_of_objects(&objects)).as_deref(),
+        Some("Gas Safety Record")
+    );
 }
