@@ -88,15 +88,18 @@ mod tests {
         );
     }
 
+    /// A request from our proxy at 10.0.0.2 with this `X-Forwarded-For`.
+    fn forwarded(header: &str) -> actix_web::HttpRequest {
+        TestRequest::default()
+            .peer_addr("10.0.0.2:4000".parse().unwrap())
+            .insert_header(("X-Forwarded-For", header))
+            .to_http_request()
+    }
+
     #[test]
     fn an_unparseable_entry_ends_the_walk_without_discarding_what_was_read() {
         let proxies = [ip("10.0.0.2"), ip("10.0.0.3")];
-        let request = |forwarded: &str| {
-            TestRequest::default()
-                .peer_addr("10.0.0.2:4000".parse().unwrap())
-                .insert_header(("X-Forwarded-For", forwarded))
-                .to_http_request()
-        };
+        let request = forwarded;
         // The client forged a garbled entry to the left of its real address: the address our
         // proxy appended still counts, not the proxy, and nothing left of the garbage.
         assert_eq!(
@@ -113,12 +116,7 @@ mod tests {
     #[test]
     fn entries_with_ports_and_bracketed_ipv6_are_understood() {
         let proxy = ip("10.0.0.2");
-        let request = |forwarded: &str| {
-            TestRequest::default()
-                .peer_addr("10.0.0.2:4000".parse().unwrap())
-                .insert_header(("X-Forwarded-For", forwarded))
-                .to_http_request()
-        };
+        let request = forwarded;
         assert_eq!(
             client_address(&request("198.51.100.9:5123"), &[proxy]),
             Some(ip("198.51.100.9"))

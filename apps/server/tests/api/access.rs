@@ -23,9 +23,7 @@ on_both_backends!(
 );
 
 async fn audited(app: &TestApp, action: AuditAction) -> usize {
-    app::audit::seal_all(&*app.store).await.unwrap();
-    let entries = app.store.sealed_entries(0, 10_000).await.unwrap();
-    entries.iter().filter(|e| e.entry.action == action).count()
+    crate::helpers::audited(app, action).await.len()
 }
 
 async fn an_admin_signs_in_and_the_session_names_them(app: TestApp) {

@@ -8,14 +8,7 @@ use domain::AuditAction;
 use serde_json::{Value, json};
 
 use crate::access_helpers::{PASSWORD, create_admin, session_for};
-use crate::helpers::{Backend, TestApp, spawn_app, valid_intake};
-
-/// Every sealed audit entry of an action.
-async fn audited(app: &TestApp, action: AuditAction) -> Vec<domain::AuditEntry> {
-    app::audit::seal_all(&*app.store).await.unwrap();
-    let entries = app.store.sealed_entries(0, 10_000).await.unwrap();
-    entries.into_iter().filter(|e| e.entry.action == action).collect()
-}
+use crate::helpers::{Backend, TestApp, audited, spawn_app, valid_intake};
 
 /// A sign-in as if from `address`, through our trusted proxy (the test client's 127.0.0.1).
 async fn login_from(app: &TestApp, address: &str, email: &str, password: &str) -> reqwest::Response {

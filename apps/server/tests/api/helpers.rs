@@ -118,6 +118,13 @@ pub async fn start(settings: &Settings) -> String {
     address
 }
 
+/// Every audit entry of an action, after sealing what is pending.
+pub async fn audited(app: &TestApp, action: domain::AuditAction) -> Vec<domain::AuditEntry> {
+    app::audit::seal_all(&*app.store).await.unwrap();
+    let entries = app.store.sealed_entries(0, 10_000).await.unwrap();
+    entries.into_iter().filter(|e| e.entry.action == action).collect()
+}
+
 /// The guide's example intake, with its own email.
 pub fn valid_intake(email: &str) -> Value {
     json!({

@@ -77,7 +77,7 @@ pub enum SignInError {
     Disabled,
     #[error("too many sign-in attempts; retry in {} s", retry_after.as_secs())]
     Throttled { retry_after: Duration },
-    /// Too many passwords are being checked at once; nothing was counted against the account.
+    /// Too many passwords are being checked at once; this one was not checked.
     #[error("too many sign-ins at once; retry in {} s", retry_after.as_secs())]
     Busy { retry_after: Duration },
     #[error(transparent)]

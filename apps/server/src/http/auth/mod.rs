@@ -102,7 +102,7 @@ fn session_cookie(value: String, max_age: time::Duration, secure: bool) -> Cooki
         (status = 401, description = "Wrong email or password (one answer for both), or an enrolled admin's second factor missing or wrong", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The account is disabled", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many attempts from this address or on this account", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Too many sign-ins at once; retry after `Retry-After` seconds (nothing was counted)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many sign-ins at once; retry after `Retry-After` seconds (the password was not checked)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/auth/login")]
