@@ -53,6 +53,14 @@ bench-login seconds="15" connections="8":
     scripts/bench-login.sh {{seconds}} {{connections}}
     cargo bench -p identity --bench hash
 
+# Sign-in memory: a burst of BURST sign-ins from distinct addresses (peak, a minute later), then steady load.
+bench-login-memory burst="500" seconds="15" connections="8":
+    scripts/bench-login-memory.sh {{burst}} {{seconds}} {{connections}}
+
+# Hostile PDFs (an object-stream bomb, 190,000 objects, heavy pages) read as suggestions read them: time, peak memory.
+bench-pdf:
+    scripts/bench-pdf.sh
+
 # Queue and drain COUNT emails on SQLite and PostgreSQL: emails per second, database time per email.
 bench-email count="100000":
     scripts/bench-email.sh {{count}} {{pg_url}}
