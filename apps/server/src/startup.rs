@@ -7,12 +7,11 @@ use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::{HttpServer, web};
-use adapter_postgres::PgStore;
 use adapter_postmark::{PostmarkMailer, PostmarkSettings};
 use adapter_redis::RedisRateLimiter;
 use adapter_smtp::outbox::OutboxMailer;
 use adapter_smtp::smtp::SmtpMailer;
-use adapter_sqlite::SqliteStore;
+use adapter_sql::{PgStore, SqliteStore};
 use adapter_storage::{LocalDocumentStore, S3DocumentStore, S3Settings};
 use adapter_stripe::gateway::{StripeGateway, StripePrices, StripeSettings};
 use anyhow::Context;
@@ -43,7 +42,7 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<(Arc<dyn Store>, 
         let store = SqliteStore::connect(&url, settings.database_max_connections)
             .await
             .context("opening the SQLite database")?;
-        adapter_sqlite::migrate(&store)
+        adapter_sql::sqlite::migrate(&store)
             .await
             .context("migrating the SQLite database")?;
         Ok((Arc::new(store), "sqlite"))
@@ -51,7 +50,7 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<(Arc<dyn Store>, 
         let store = PgStore::connect(&url, settings.database_max_connections)
             .await
             .context("connecting to PostgreSQL")?;
-        adapter_postgres::migrate(&store)
+        adapter_sql::postgres::migrate(&store)
             .await
             .context("migrating the PostgreSQL database")?;
         Ok((Arc::new(store), "postgres"))

@@ -123,8 +123,9 @@ async fn a_taken_email_and_a_store_failure_are_told_apart() {
         if calls == 1 {
             Err(CreateClientError::DuplicateEmail)
         } else {
-            Err(CreateClientError::Store(StoreError::Unavailable(
-                "connection refused".into(),
+            Err(CreateClientError::Store(StoreError::unavailable(
+                "create_client",
+                "connection refused",
             )))
         }
     });
@@ -136,7 +137,7 @@ async fn a_taken_email_and_a_store_failure_are_told_apart() {
     let second = submit_intake(&store, &clock, &limiter, limits, intake("a@example.com"), &ctx()).await;
     assert!(matches!(
         second,
-        Err(SubmitIntakeError::Store(StoreError::Unavailable(_)))
+        Err(SubmitIntakeError::Store(StoreError::Unavailable { .. }))
     ));
 }
 

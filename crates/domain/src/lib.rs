@@ -4,6 +4,7 @@
 mod macros;
 
 pub mod audit;
+pub mod chain;
 pub mod client;
 pub mod document;
 pub mod email;
@@ -17,6 +18,7 @@ pub mod text;
 pub mod user;
 
 pub use audit::{Actor, ActorRole, AuditAction, AuditEntry, ChainHash, ChainHashError, NewAuditEntry, Seal};
+pub use chain::{ChainBreak, ChainHead, ChainProblem, ChainVerifier, link};
 pub use client::{Client, ClientType, Intake, NewClient, OnboardingStatus, PreferredContact, SubscriptionStatus};
 pub use document::{
     ConfirmedFacts, DisplayName, Document, DocumentStatus, FileType, FileTypeError, Review, SNIFF_BYTES, StatedFacts,

@@ -2,17 +2,10 @@
 //! linked into the hash chain afterwards by one sealer, so the chain never serialises requests.
 
 use async_trait::async_trait;
-use domain::{AuditEntry, ChainHash, NewAuditEntry};
+pub use domain::ChainHead;
+use domain::{AuditEntry, NewAuditEntry};
 
 use crate::StoreError;
-
-/// The last sealed link of the chain; kept apart from the entries so that deleting the newest
-/// entries is detected too.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChainHead {
-    pub seq: i64,
-    pub hash: ChainHash,
-}
 
 #[async_trait]
 pub trait AuditLog: Send + Sync {

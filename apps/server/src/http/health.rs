@@ -170,7 +170,7 @@ mod tests {
         let mut store = MockStore::new();
         store
             .expect_ping()
-            .returning(|| Err(StoreError::Unavailable("connection refused".into())));
+            .returning(|| Err(StoreError::unavailable("ping", "connection refused")));
         store.expect_unsealed_count().never();
         store.expect_list_messages().never();
         let app = test::init_service(App::new().app_data(web::Data::new(state(store))).service(health)).await;

@@ -137,8 +137,8 @@ impl ApiError {
 impl From<ports::StoreError> for ApiError {
     fn from(error: ports::StoreError) -> Self {
         match error {
-            ports::StoreError::Unavailable(_) => Self::Unavailable(error.into()),
-            ports::StoreError::Unexpected(_) => Self::Unexpected(error.into()),
+            ports::StoreError::Unavailable { .. } => Self::Unavailable(error.into()),
+            ports::StoreError::Unexpected { .. } => Self::Unexpected(error.into()),
         }
     }
 }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use chrono::Utc;
-use domain::{Actor, AuditAction, ClientId, Email, NewAuditEntry};
+use domain::{Actor, AuditAction, ChainProblem, ClientId, Email, NewAuditEntry};
 use ports::{CreateClientError, Store};
 use uuid::Uuid;
 
@@ -150,6 +150,39 @@ pub async fn the_intake_audit_entry_is_written_with_the_client(h: &impl StoreHar
     );
 }
 
+/// Seals until nothing waits; how many were sealed.
+async fn seal_all(store: &dyn Store) -> Result<u64, ports::StoreError> {
+    let mut total = 0;
+    loop {
+        match store.seal_pending(1_000).await? {
+            0 => return Ok(total),
+            sealed => total += u64::from(sealed),
+        }
+    }
+}
+
+/// What the chain's own rules say of the whole stored chain.
+struct Verified {
+    verified: u64,
+    unsealed: u64,
+    break_at: Option<domain::ChainBreak>,
+}
+
+async fn verify(store: &dyn Store) -> Verified {
+    let mut verifier = domain::ChainVerifier::new();
+    let entries = store.sealed_entries(0, 10_000).await.unwrap();
+    let head = store.chain_head().await.unwrap();
+    let break_at = entries
+        .iter()
+        .find_map(|entry| verifier.check(entry).err())
+        .or_else(|| verifier.finish(head.as_ref()).err());
+    Verified {
+        verified: verifier.verified(),
+        unsealed: store.unsealed_count().await.unwrap(),
+        break_at,
+    }
+}
+
 async fn write_entries(store: &dyn Store, count: usize) {
     for _ in 0..count {
         let entry = audit_for(ClientId::from_uuid(Uuid::new_v4()));
@@ -162,10 +195,10 @@ pub async fn sealing_links_entries_into_a_chain_that_verifies(h: &impl StoreHarn
     write_entries(&*store, 5).await;
     assert_eq!(store.unsealed_count().await.unwrap(), 5);
 
-    assert_eq!(app::audit::seal_all(&*store).await.unwrap(), 5);
+    assert_eq!(seal_all(&*store).await.unwrap(), 5);
     assert_eq!(store.seal_pending(100).await.unwrap(), 0, "nothing is sealed twice");
     write_entries(&*store, 2).await;
-    assert_eq!(app::audit::seal_all(&*store).await.unwrap(), 2);
+    assert_eq!(seal_all(&*store).await.unwrap(), 2);
 
     let chain = store.sealed_entries(0, 100).await.unwrap();
     let seqs: Vec<i64> = chain.iter().map(|e| e.seal.as_ref().unwrap().seq).collect();
@@ -178,7 +211,7 @@ pub async fn sealing_links_entries_into_a_chain_that_verifies(h: &impl StoreHarn
     let head = store.chain_head().await.unwrap().expect("a head after sealing");
     assert_eq!((head.seq, head.hash), (7, chain[6].seal.as_ref().unwrap().hash));
 
-    let report = app::audit::verify_chain(&*store).await.unwrap();
+    let report = verify(&*store).await;
     assert_eq!((report.verified, report.unsealed, report.break_at), (7, 0, None));
 }
 
@@ -202,57 +235,51 @@ pub async fn concurrent_sealers_never_give_two_entries_one_seq(h: &impl StoreHar
         .collect();
     futures_join(writers.into_iter()).await;
     futures_join(sealers.into_iter()).await;
-    app::audit::seal_all(&*store).await.unwrap();
+    seal_all(&*store).await.unwrap();
 
-    let report = app::audit::verify_chain(&*store).await.unwrap();
+    let report = verify(&*store).await;
     assert_eq!((report.verified, report.unsealed, report.break_at), (40, 0, None));
 }
 
 pub async fn verification_names_a_changed_entry(h: &impl StoreHarness) {
     let store = h.store();
     write_entries(&*store, 5).await;
-    app::audit::seal_all(&*store).await.unwrap();
+    seal_all(&*store).await.unwrap();
 
     h.change_sealed_entry(3).await;
 
-    let report = app::audit::verify_chain(&*store).await.unwrap();
+    let report = verify(&*store).await;
     let broken = report.break_at.expect("the change is detected");
-    assert_eq!(
-        (broken.seq, broken.problem),
-        (3, app::audit::ChainProblem::ContentChanged)
-    );
+    assert_eq!((broken.seq, broken.problem), (3, ChainProblem::ContentChanged));
     assert_eq!(report.verified, 2);
 }
 
 pub async fn verification_names_a_deleted_entry(h: &impl StoreHarness) {
     let store = h.store();
     write_entries(&*store, 5).await;
-    app::audit::seal_all(&*store).await.unwrap();
+    seal_all(&*store).await.unwrap();
 
     h.delete_sealed_entry(3).await;
 
-    let report = app::audit::verify_chain(&*store).await.unwrap();
+    let report = verify(&*store).await;
     let broken = report.break_at.expect("the deletion is detected");
     assert_eq!(broken.seq, 3);
-    assert_eq!(
-        broken.problem,
-        app::audit::ChainProblem::Missing { expected: 3, found: 4 }
-    );
+    assert_eq!(broken.problem, ChainProblem::Missing { expected: 3, found: 4 });
 }
 
 pub async fn verification_notices_the_newest_entry_deleted(h: &impl StoreHarness) {
     let store = h.store();
     write_entries(&*store, 3).await;
-    app::audit::seal_all(&*store).await.unwrap();
+    seal_all(&*store).await.unwrap();
 
     // Deleting the newest entry leaves no gap in `seq`; the chain head still tells.
     h.delete_sealed_entry(3).await;
 
-    let report = app::audit::verify_chain(&*store).await.unwrap();
+    let report = verify(&*store).await;
     let broken = report.break_at.expect("the deletion is detected");
     assert_eq!(
         broken.problem,
-        app::audit::ChainProblem::HeadMismatch {
+        ChainProblem::HeadMismatch {
             head_seq: 3,
             last_seq: 2
         }
@@ -262,7 +289,7 @@ pub async fn verification_notices_the_newest_entry_deleted(h: &impl StoreHarness
 pub async fn the_audit_log_refuses_deletes_and_changes_to_sealed_entries(h: &impl StoreHarness) {
     let store = h.store();
     write_entries(&*store, 1).await;
-    app::audit::seal_all(&*store).await.unwrap();
+    seal_all(&*store).await.unwrap();
 
     let delete = h.execute_raw("DELETE FROM audit_log").await.unwrap_err();
     assert!(delete.contains("append-only"), "{delete}");
@@ -271,7 +298,7 @@ pub async fn the_audit_log_refuses_deletes_and_changes_to_sealed_entries(h: &imp
         .await
         .unwrap_err();
     assert!(update.contains("cannot change"), "{update}");
-    assert_eq!(app::audit::verify_chain(&*store).await.unwrap().verified, 1);
+    assert_eq!(verify(&*store).await.verified, 1);
 }
 
 pub async fn the_store_answers_a_ping(h: &impl StoreHarness) {

@@ -1,44 +1,39 @@
-//! Portal users and password tokens on PostgreSQL.
+//! Portal users and password tokens.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{
-    ClientId, Email, NewAuditEntry, OutgoingEmail, PasswordToken, PortalUser, StoredPasswordHash, UserId, UserStatus,
-};
+use domain::{Email, NewAuditEntry, OutgoingEmail, PasswordToken, PortalUser, StoredPasswordHash, UserId, UserStatus};
 use ports::{CreateUserError, PasswordTokenRepository, StatusChange, StoreError, UseTokenError, UserRepository};
-use sqlx::PgConnection;
-use sqlx::Row;
-use sqlx::postgres::PgRow;
 use uuid::Uuid;
 
-use crate::error::{col, corrupt, is_unique_violation, parsed, store_error};
-use crate::{PgStore, audit, messages};
+use super::error::{col, corrupt, fail, is_unique_violation, parsed};
+use super::{Conn, FOR_UPDATE, Row, Store, audit, id, messages, opt_uuid, uuid};
 
 const USER_COLUMNS: &str =
     "id, email, role, client_id, status, password_status, password_hash, sessions_valid_after, created_at, updated_at";
 const TOKEN_COLUMNS: &str = "id, user_id, kind, token_hash, created_at, expires_at, used_at, revoked_at";
 
 #[async_trait]
-impl UserRepository for PgStore {
+impl UserRepository for Store {
     async fn create_user(&self, user: &PortalUser, audit_entry: &NewAuditEntry) -> Result<(), CreateUserError> {
-        let mut tx = self.pool.begin().await.map_err(store_error)?;
-        let inserted = insert_user(&mut tx, user, false).await;
-        match inserted {
+        const OP: &str = "create_user";
+        let mut tx = self.begin_write(OP).await?;
+        match insert_user(&mut tx, user, false).await {
             Err(e) if is_unique_violation(&e) => return Err(CreateUserError::DuplicateEmail),
-            other => other.map_err(store_error)?,
+            other => other.map_err(fail(OP))?,
         };
         audit::insert(&mut tx, audit_entry).await?;
-        tx.commit().await.map_err(store_error)?;
+        tx.commit().await.map_err(fail(OP))?;
         Ok(())
     }
 
-    async fn get_user(&self, id: UserId) -> Result<Option<PortalUser>, StoreError> {
+    async fn get_user(&self, user: UserId) -> Result<Option<PortalUser>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM portal_users WHERE id = $1"));
         let row = sqlx::query(sql)
-            .bind(id.as_uuid())
-            .fetch_optional(&self.pool)
+            .bind(id(user.as_uuid()))
+            .fetch_optional(self.reader())
             .await
-            .map_err(store_error)?;
+            .map_err(fail("get_user"))?;
         row.as_ref().map(user_from_row).transpose()
     }
 
@@ -46,41 +41,45 @@ impl UserRepository for PgStore {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM portal_users WHERE email = $1"));
         let row = sqlx::query(sql)
             .bind(email.as_str())
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.reader())
             .await
-            .map_err(store_error)?;
+            .map_err(fail("find_user_by_email"))?;
         row.as_ref().map(user_from_row).transpose()
     }
 
     async fn set_user_status(
         &self,
-        id: UserId,
+        user: UserId,
         status: UserStatus,
         now: DateTime<Utc>,
         audit_entry: &NewAuditEntry,
     ) -> Result<StatusChange, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(store_error)?;
+        const OP: &str = "set_user_status";
+        let mut tx = self.begin_write(OP).await?;
         if status == UserStatus::Disabled {
-            // Locks every active admin's row (PostgreSQL: FOR UPDATE; two admins disabling each other take turns).
-            let admins: Vec<Uuid> =
-                sqlx::query_scalar("SELECT id FROM portal_users WHERE role = 'ADMIN' AND status = 'ACTIVE' FOR UPDATE")
-                    .fetch_all(&mut *tx)
-                    .await
-                    .map_err(store_error)?;
-            if admins.len() == 1 && admins.contains(&id.as_uuid()) {
+            // The active admins' rows are locked (on SQLite the write lock already holds them),
+            // so two admins disabling each other take turns and one of them stays.
+            let sql = format!("SELECT id FROM portal_users WHERE role = 'ADMIN' AND status = 'ACTIVE'{FOR_UPDATE}");
+            let admins = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(fail(OP))?;
+            let admins: Vec<Uuid> = admins.iter().map(|row| uuid(row, "id")).collect::<Result<_, _>>()?;
+            if admins == [user.as_uuid()] {
                 return Ok(StatusChange::LastActiveAdmin);
             }
         }
         let updated = sqlx::query(
             "UPDATE portal_users SET status = $1, updated_at = $2, \
-             sessions_valid_after = CASE WHEN $1::text = 'DISABLED' THEN $2 ELSE sessions_valid_after END WHERE id = $3",
+             sessions_valid_after = CASE WHEN CAST($1 AS TEXT) = 'DISABLED' THEN $2 ELSE sessions_valid_after END \
+             WHERE id = $3",
         )
         .bind(status.as_str())
         .bind(now)
-        .bind(id.as_uuid())
+        .bind(id(user.as_uuid()))
         .execute(&mut *tx)
         .await
-        .map_err(store_error)?;
+        .map_err(fail(OP))?;
         if updated.rows_affected() == 0 {
             return Ok(StatusChange::UnknownUser);
         }
@@ -89,33 +88,34 @@ impl UserRepository for PgStore {
                 "UPDATE password_tokens SET revoked_at = $1 WHERE user_id = $2 AND used_at IS NULL AND revoked_at IS NULL",
             )
             .bind(now)
-            .bind(id.as_uuid())
+            .bind(id(user.as_uuid()))
             .execute(&mut *tx)
             .await
-            .map_err(store_error)?;
+            .map_err(fail(OP))?;
         }
         audit::insert(&mut tx, audit_entry).await?;
-        tx.commit().await.map_err(store_error)?;
+        tx.commit().await.map_err(fail(OP))?;
         Ok(StatusChange::Changed)
     }
 }
 
 #[async_trait]
-impl PasswordTokenRepository for PgStore {
+impl PasswordTokenRepository for Store {
     async fn issue_password_token(&self, token: &PasswordToken) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(store_error)?;
+        const OP: &str = "issue_password_token";
+        let mut tx = self.begin_write(OP).await?;
         sqlx::query(
             "UPDATE password_tokens SET revoked_at = $1 \
              WHERE user_id = $2 AND kind = $3 AND used_at IS NULL AND revoked_at IS NULL",
         )
         .bind(token.created_at)
-        .bind(token.user_id.as_uuid())
+        .bind(id(token.user_id.as_uuid()))
         .bind(token.kind.as_str())
         .execute(&mut *tx)
         .await
-        .map_err(store_error)?;
+        .map_err(fail(OP))?;
         insert_token(&mut tx, token).await?;
-        tx.commit().await.map_err(store_error)
+        tx.commit().await.map_err(fail(OP))
     }
 
     async fn find_password_token(&self, token_hash: &[u8; 32]) -> Result<Option<PasswordToken>, StoreError> {
@@ -124,9 +124,9 @@ impl PasswordTokenRepository for PgStore {
         ));
         let row = sqlx::query(sql)
             .bind(token_hash.to_vec())
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.reader())
             .await
-            .map_err(store_error)?;
+            .map_err(fail("find_password_token"))?;
         row.as_ref().map(token_from_row).transpose()
     }
 
@@ -138,41 +138,41 @@ impl PasswordTokenRepository for PgStore {
         notice: &OutgoingEmail,
         audit_entry: &NewAuditEntry,
     ) -> Result<(), UseTokenError> {
-        let mut tx = self.pool.begin().await.map_err(store_error)?;
+        const OP: &str = "set_password_with_token";
+        let mut tx = self.begin_write(OP).await?;
         // The conditions make the token single-use: of racing calls, one updates a row.
         let used = sqlx::query(
             "UPDATE password_tokens SET used_at = $1 \
              WHERE id = $2 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $1 RETURNING user_id",
         )
         .bind(now)
-        .bind(token_id)
+        .bind(id(token_id))
         .fetch_optional(&mut *tx)
         .await
-        .map_err(store_error)?;
+        .map_err(fail(OP))?;
         let Some(row) = used else {
             return Err(UseTokenError::Invalid);
         };
-        let user_id: Uuid = row.try_get("user_id").map_err(|e| corrupt("user_id", e))?;
         sqlx::query(
             "UPDATE portal_users SET password_hash = $1, password_status = 'SET', sessions_valid_after = $2, \
              updated_at = $2, status = CASE WHEN status = 'INVITED' THEN 'ACTIVE' ELSE status END WHERE id = $3",
         )
         .bind(password_hash.as_str())
         .bind(now)
-        .bind(user_id)
+        .bind(id(uuid(&row, "user_id")?))
         .execute(&mut *tx)
         .await
-        .map_err(store_error)?;
+        .map_err(fail(OP))?;
         messages::queue(&mut tx, notice).await?;
         audit::insert(&mut tx, audit_entry).await?;
-        tx.commit().await.map_err(store_error)?;
+        tx.commit().await.map_err(fail(OP))?;
         Ok(())
     }
 }
 
 /// Inserts `user`; with `skip_existing_email`, a user whose email exists is skipped (0 rows).
 pub(crate) async fn insert_user(
-    conn: &mut PgConnection,
+    conn: &mut Conn,
     user: &PortalUser,
     skip_existing_email: bool,
 ) -> Result<u64, sqlx::Error> {
@@ -181,15 +181,13 @@ pub(crate) async fn insert_user(
     } else {
         ""
     };
-    let sql = format!(
-        "INSERT INTO portal_users (id, email, role, client_id, status, password_status, password_hash, \
-         sessions_valid_after, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10){conflict}"
-    );
+    let sql =
+        format!("INSERT INTO portal_users ({USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10){conflict}");
     let done = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(user.id.as_uuid())
+        .bind(id(user.id.as_uuid()))
         .bind(user.email.as_str())
         .bind(user.role.as_str())
-        .bind(user.client_id.map(|c| c.as_uuid()))
+        .bind(user.client_id.map(|c| id(c.as_uuid())))
         .bind(user.status.as_str())
         .bind(user.password_status.as_str())
         .bind(user.password_hash.as_ref().map(StoredPasswordHash::as_str))
@@ -201,31 +199,29 @@ pub(crate) async fn insert_user(
     Ok(done.rows_affected())
 }
 
-pub(crate) async fn insert_token(conn: &mut PgConnection, token: &PasswordToken) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO password_tokens (id, user_id, kind, token_hash, created_at, expires_at, used_at, revoked_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(token.id)
-    .bind(token.user_id.as_uuid())
-    .bind(token.kind.as_str())
-    .bind(token.token_hash.to_vec())
-    .bind(token.created_at)
-    .bind(token.expires_at)
-    .bind(token.used_at)
-    .bind(token.revoked_at)
-    .execute(conn)
-    .await
-    .map_err(store_error)?;
+pub(crate) async fn insert_token(conn: &mut Conn, token: &PasswordToken) -> Result<(), StoreError> {
+    let sql = format!("INSERT INTO password_tokens ({TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id(token.id))
+        .bind(id(token.user_id.as_uuid()))
+        .bind(token.kind.as_str())
+        .bind(token.token_hash.to_vec())
+        .bind(token.created_at)
+        .bind(token.expires_at)
+        .bind(token.used_at)
+        .bind(token.revoked_at)
+        .execute(conn)
+        .await
+        .map_err(fail("insert_token"))?;
     Ok(())
 }
 
-fn user_from_row(row: &PgRow) -> Result<PortalUser, StoreError> {
+fn user_from_row(row: &Row) -> Result<PortalUser, StoreError> {
     Ok(PortalUser {
-        id: UserId::from_uuid(col(row, "id")?),
+        id: UserId::from_uuid(uuid(row, "id")?),
         email: Email::parse(&col::<String>(row, "email")?).map_err(|e| corrupt("email", e))?,
         role: parsed(row, "role")?,
-        client_id: col::<Option<Uuid>>(row, "client_id")?.map(ClientId::from_uuid),
+        client_id: opt_uuid(row, "client_id")?.map(domain::ClientId::from_uuid),
         status: parsed(row, "status")?,
         password_status: parsed(row, "password_status")?,
         password_hash: col::<Option<String>>(row, "password_hash")?.map(StoredPasswordHash::new),
@@ -235,11 +231,11 @@ fn user_from_row(row: &PgRow) -> Result<PortalUser, StoreError> {
     })
 }
 
-fn token_from_row(row: &PgRow) -> Result<PasswordToken, StoreError> {
+fn token_from_row(row: &Row) -> Result<PasswordToken, StoreError> {
     let hash: Vec<u8> = col(row, "token_hash")?;
     Ok(PasswordToken {
-        id: col(row, "id")?,
-        user_id: UserId::from_uuid(col(row, "user_id")?),
+        id: uuid(row, "id")?,
+        user_id: UserId::from_uuid(uuid(row, "user_id")?),
         kind: parsed(row, "kind")?,
         token_hash: hash.try_into().map_err(|_| corrupt("token_hash", "not 32 bytes"))?,
         created_at: col(row, "created_at")?,

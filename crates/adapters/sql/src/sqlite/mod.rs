@@ -3,26 +3,81 @@
 //! connection: concurrent requests queue for it in order, instead of racing for the file lock
 //! and sleeping in SQLite's busy handler (which left the slowest 1% waiting over a second).
 //! Reads use a pool of their own and run beside the writer (WAL).
+//!
+//! This module is the SQLite dialect the common modules are compiled against; `specific` holds
+//! what only SQLite does.
 
+#[path = "../common/audit.rs"]
 mod audit;
+#[path = "../common/clients.rs"]
 mod clients;
+#[path = "../common/documents.rs"]
 mod documents;
+#[path = "../common/error.rs"]
 mod error;
+#[path = "../common/messages.rs"]
 mod messages;
+#[path = "../common/migrations.rs"]
 mod migrations;
+#[path = "../common/payments.rs"]
 mod payments;
+#[path = "../common/provisioning.rs"]
 mod provisioning;
+#[path = "../common/second_factor.rs"]
 mod second_factor;
+#[path = "../common/sessions.rs"]
 mod sessions;
+mod specific;
+#[path = "../common/users.rs"]
 mod users;
 
 use std::str::FromStr;
 use std::time::Duration;
 
-use async_trait::async_trait;
-use ports::{HealthCheck, StoreError};
+use ports::StoreError;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
+use uuid::Uuid;
+
+use error::{col, corrupt, fail};
+
+pub(crate) type Db = Sqlite;
+pub(crate) type Conn = sqlx::SqliteConnection;
+pub(crate) type Row = sqlx::sqlite::SqliteRow;
+pub(crate) type Store = SqliteStore;
+
+/// No row locks: the write transaction holds the whole database.
+pub(crate) const FOR_UPDATE: &str = "";
+/// No skipping either: the single writer claims alone.
+pub(crate) const SKIP_LOCKED: &str = "";
+
+/// Ids are stored as TEXT.
+pub(crate) fn id(uuid: Uuid) -> String {
+    uuid.to_string()
+}
+
+pub(crate) fn uuid(row: &Row, column: &str) -> Result<Uuid, StoreError> {
+    col::<String>(row, column)?.parse().map_err(|e| corrupt(column, e))
+}
+
+pub(crate) fn opt_uuid(row: &Row, column: &str) -> Result<Option<Uuid>, StoreError> {
+    col::<Option<String>>(row, column)?
+        .map(|v| v.parse().map_err(|e| corrupt(column, e)))
+        .transpose()
+}
+
+/// An INTEGER column (64 bits on SQLite).
+pub(crate) fn int(row: &Row, column: &str) -> Result<i64, StoreError> {
+    col(row, column)
+}
+
+/// Losing the file or the pool means "try again later"; anything else is a bug or bad data.
+pub(crate) fn is_unavailable(error: &sqlx::Error) -> bool {
+    matches!(
+        error,
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
+    )
+}
 
 pub use migrations::migrate;
 
@@ -44,7 +99,7 @@ impl SqliteStore {
     /// [`StoreError`] when the URL is malformed or the file cannot be opened.
     pub async fn connect(url: &str, max_connections: u32) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)
-            .map_err(|e| StoreError::Unexpected(e.into()))?
+            .map_err(|e| StoreError::unexpected("connect", e))?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
@@ -58,11 +113,11 @@ impl SqliteStore {
         let writer = pool_of(1)
             .connect_with(options.clone())
             .await
-            .map_err(error::store_error)?;
+            .map_err(fail("connect"))?;
         let pool = pool_of(max_connections.max(1))
             .connect_with(options)
             .await
-            .map_err(error::store_error)?;
+            .map_err(fail("connect"))?;
         Ok(Self { pool, writer })
     }
 
@@ -77,23 +132,17 @@ impl SqliteStore {
         self.pool.close().await;
     }
 
+    pub(crate) fn reader(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    pub(crate) fn writer(&self) -> &SqlitePool {
+        &self.writer
+    }
+
     /// A write transaction on the writer. `IMMEDIATE` takes the file lock at once, so a write by
     /// another process makes this one wait for the lock rather than fail halfway through.
-    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        self.writer
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(error::store_error)
-    }
-}
-
-#[async_trait]
-impl HealthCheck for SqliteStore {
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1")
-            .execute(&self.pool)
-            .await
-            .map_err(error::store_error)?;
-        Ok(())
+    pub(crate) async fn begin_write(&self, operation: &'static str) -> Result<Transaction<'static, Db>, StoreError> {
+        self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(fail(operation))
     }
 }

@@ -1,5 +1,7 @@
-//! The message log on SQLite. The single writer connection makes a claim atomic: no two workers
-//! can take the same email, the equivalent of PostgreSQL's `FOR UPDATE SKIP LOCKED`.
+//! The message log: emails queued in the transactions of the changes that cause them, claimed
+//! by delivery workers under a lease, and their outcomes. A claim is atomic: on PostgreSQL with
+//! `FOR UPDATE SKIP LOCKED`, so any number of workers never take one email twice; on SQLite the
+//! single writer makes it so.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -7,40 +9,41 @@ use domain::{EmailContent, MessageId, NewAuditEntry, OutgoingEmail, TemplateAlia
 use ports::{
     ClaimedEmail, Delivery, DeliveryEvent, MessageFilter, MessagePage, MessageRecord, MessageRepository, StoreError,
 };
-use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::QueryBuilder;
+use sqlx::types::Json;
 
-use crate::error::{col, corrupt, parsed, store_error};
-use crate::{SqliteStore, audit};
+use super::error::{col, corrupt, fail, parsed};
+use super::{Conn, Db, Row, SKIP_LOCKED, Store, audit, id, int, opt_uuid, uuid};
 
 const RECORD_COLUMNS: &str =
     "id, client_id, template, recipient, status, attempts, provider_id, error, created_at, updated_at";
 
 /// Queues `email` on `conn`, inside the caller's transaction.
-pub(crate) async fn queue(conn: &mut SqliteConnection, email: &OutgoingEmail) -> Result<(), StoreError> {
+pub(crate) async fn queue(conn: &mut Conn, email: &OutgoingEmail) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO message_logs (id, client_id, template, recipient, model, status, attempts, next_attempt_at, \
          created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'QUEUED', 0, $6, $6, $6)",
     )
-    .bind(email.id.to_string())
-    .bind(email.client_id.map(|c| c.to_string()))
+    .bind(id(email.id.as_uuid()))
+    .bind(email.client_id.map(|c| id(c.as_uuid())))
     .bind(email.content.alias().as_str())
     .bind(email.to.as_str())
-    .bind(email.content.model().to_string())
+    .bind(Json(email.content.model()))
     .bind(email.created_at)
     .execute(conn)
     .await
-    .map_err(store_error)?;
+    .map_err(fail("queue_email"))?;
     Ok(())
 }
 
 #[async_trait]
-impl MessageRepository for SqliteStore {
+impl MessageRepository for Store {
     async fn queue_email(&self, email: &OutgoingEmail, audit_entry: &NewAuditEntry) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
+        const OP: &str = "queue_email";
+        let mut tx = self.begin_write(OP).await?;
         queue(&mut tx, email).await?;
         audit::insert(&mut tx, audit_entry).await?;
-        tx.commit().await.map_err(store_error)
+        tx.commit().await.map_err(fail(OP))
     }
 
     async fn claim_due_emails(
@@ -49,35 +52,36 @@ impl MessageRepository for SqliteStore {
         lease_until: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<ClaimedEmail>, StoreError> {
-        let rows = sqlx::query(
+        const OP: &str = "claim_due_emails";
+        let sql = format!(
             "UPDATE message_logs SET attempts = attempts + 1, next_attempt_at = $2, updated_at = $1 \
              WHERE id IN (SELECT id FROM message_logs WHERE status = 'QUEUED' AND next_attempt_at <= $1 \
-             ORDER BY next_attempt_at, id LIMIT $3) \
-             RETURNING id, client_id, template, recipient, model, attempts, created_at",
-        )
-        .bind(now)
-        .bind(lease_until)
-        .bind(i64::from(limit))
-        .fetch_all(&self.writer)
-        .await
-        .map_err(store_error)?;
+             ORDER BY next_attempt_at, id LIMIT $3{SKIP_LOCKED}) \
+             RETURNING id, client_id, template, recipient, model, attempts, created_at"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(now)
+            .bind(lease_until)
+            .bind(i64::from(limit))
+            .fetch_all(self.writer())
+            .await
+            .map_err(fail(OP))?;
         let mut claimed = Vec::with_capacity(rows.len());
         for row in &rows {
             match claimed_from_row(row) {
                 Ok(email) => claimed.push(email),
                 // One unreadable row must not hold back the rest of the batch: it fails alone.
                 Err(error) => {
-                    let id: String = col(row, "id")?;
                     sqlx::query(
                         "UPDATE message_logs SET status = 'FAILED', error = $1, model = NULL, updated_at = $2 \
                          WHERE id = $3",
                     )
                     .bind(format!("unreadable: {error}"))
                     .bind(now)
-                    .bind(id)
-                    .execute(&self.writer)
+                    .bind(id(uuid(row, "id")?))
+                    .execute(self.writer())
                     .await
-                    .map_err(store_error)?;
+                    .map_err(fail(OP))?;
                 }
             }
         }
@@ -85,23 +89,28 @@ impl MessageRepository for SqliteStore {
         Ok(claimed)
     }
 
-    async fn record_sent(&self, id: MessageId, delivery: &Delivery, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    async fn record_sent(
+        &self,
+        message: MessageId,
+        delivery: &Delivery,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "UPDATE message_logs SET status = 'SENT', provider_id = $1, error = NULL, model = NULL, updated_at = $2 \
              WHERE id = $3 AND status = 'QUEUED'",
         )
         .bind(delivery.provider_id.as_deref())
         .bind(now)
-        .bind(id.to_string())
-        .execute(&self.writer)
+        .bind(id(message.as_uuid()))
+        .execute(self.writer())
         .await
-        .map_err(store_error)?;
+        .map_err(fail("record_sent"))?;
         Ok(done.rows_affected() == 1)
     }
 
     async fn record_retry(
         &self,
-        id: MessageId,
+        message: MessageId,
         error: &str,
         retry_at: DateTime<Utc>,
         now: DateTime<Utc>,
@@ -113,24 +122,24 @@ impl MessageRepository for SqliteStore {
         .bind(error)
         .bind(retry_at)
         .bind(now)
-        .bind(id.to_string())
-        .execute(&self.writer)
+        .bind(id(message.as_uuid()))
+        .execute(self.writer())
         .await
-        .map_err(store_error)?;
+        .map_err(fail("record_retry"))?;
         Ok(())
     }
 
-    async fn record_failed(&self, id: MessageId, error: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn record_failed(&self, message: MessageId, error: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE message_logs SET status = 'FAILED', error = $1, model = NULL, updated_at = $2 \
              WHERE id = $3 AND status = 'QUEUED'",
         )
         .bind(error)
         .bind(now)
-        .bind(id.to_string())
-        .execute(&self.writer)
+        .bind(id(message.as_uuid()))
+        .execute(self.writer())
         .await
-        .map_err(store_error)?;
+        .map_err(fail("record_failed"))?;
         Ok(())
     }
 
@@ -149,38 +158,39 @@ impl MessageRepository for SqliteStore {
         .bind(error)
         .bind(now)
         .bind(provider_id)
-        .execute(&self.writer)
+        .execute(self.writer())
         .await
-        .map_err(store_error)?;
+        .map_err(fail("apply_delivery_event"))?;
         Ok(done.rows_affected() > 0)
     }
 
-    async fn get_message(&self, id: MessageId) -> Result<Option<MessageRecord>, StoreError> {
+    async fn get_message(&self, message: MessageId) -> Result<Option<MessageRecord>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {RECORD_COLUMNS} FROM message_logs WHERE id = $1"));
         let row = sqlx::query(sql)
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
+            .bind(id(message.as_uuid()))
+            .fetch_optional(self.reader())
             .await
-            .map_err(store_error)?;
+            .map_err(fail("get_message"))?;
         row.as_ref().map(record_from_row).transpose()
     }
 
     async fn list_messages(&self, filter: &MessageFilter) -> Result<MessagePage, StoreError> {
-        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM message_logs");
+        const OP: &str = "list_messages";
+        let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM message_logs");
         push_filter(&mut count, filter);
         let total: i64 = count
             .build_query_scalar()
-            .fetch_one(&self.pool)
+            .fetch_one(self.reader())
             .await
-            .map_err(store_error)?;
+            .map_err(fail(OP))?;
 
-        let mut select = QueryBuilder::<Sqlite>::new(format!("SELECT {RECORD_COLUMNS} FROM message_logs"));
+        let mut select = QueryBuilder::<Db>::new(format!("SELECT {RECORD_COLUMNS} FROM message_logs"));
         push_filter(&mut select, filter);
         select.push(" ORDER BY created_at DESC, id DESC LIMIT ");
         select.push_bind(i64::from(filter.limit));
         select.push(" OFFSET ");
         select.push_bind(i64::from(filter.offset));
-        let rows = select.build().fetch_all(&self.pool).await.map_err(store_error)?;
+        let rows = select.build().fetch_all(self.reader()).await.map_err(fail(OP))?;
         Ok(MessagePage {
             items: rows.iter().map(record_from_row).collect::<Result<_, _>>()?,
             total: u64::try_from(total).unwrap_or_default(),
@@ -196,10 +206,13 @@ fn delivery_transition(event: &DeliveryEvent) -> (&'static str, &'static str, Op
     }
 }
 
-fn push_filter(query: &mut QueryBuilder<Sqlite>, filter: &MessageFilter) {
+fn push_filter(query: &mut QueryBuilder<Db>, filter: &MessageFilter) {
     let mut separator = " WHERE ";
     if let Some(client) = filter.client_id {
-        query.push(separator).push("client_id = ").push_bind(client.to_string());
+        query
+            .push(separator)
+            .push("client_id = ")
+            .push_bind(id(client.as_uuid()));
         separator = " AND ";
     }
     if let Some(template) = filter.template {
@@ -211,34 +224,33 @@ fn push_filter(query: &mut QueryBuilder<Sqlite>, filter: &MessageFilter) {
     }
 }
 
-fn claimed_from_row(row: &SqliteRow) -> Result<ClaimedEmail, StoreError> {
+fn attempts(row: &Row) -> Result<u32, StoreError> {
+    u32::try_from(int(row, "attempts")?).map_err(|e| corrupt("attempts", e))
+}
+
+fn claimed_from_row(row: &Row) -> Result<ClaimedEmail, StoreError> {
     let alias: TemplateAlias = parsed(row, "template")?;
-    let model: Option<String> = col(row, "model")?;
-    let model = serde_json::from_str(model.as_deref().unwrap_or("null")).map_err(|e| corrupt("model", e))?;
+    let model = col::<Option<Json<serde_json::Value>>>(row, "model")?.map_or(serde_json::Value::Null, |j| j.0);
     Ok(ClaimedEmail {
         email: OutgoingEmail {
-            id: parsed(row, "id")?,
-            client_id: col::<Option<String>>(row, "client_id")?
-                .map(|id| id.parse().map_err(|e| corrupt("client_id", e)))
-                .transpose()?,
+            id: MessageId::from_uuid(uuid(row, "id")?),
+            client_id: opt_uuid(row, "client_id")?.map(domain::ClientId::from_uuid),
             to: domain::Email::parse(&col::<String>(row, "recipient")?).map_err(|e| corrupt("recipient", e))?,
             content: EmailContent::from_parts(alias, model).map_err(|e| corrupt("model", e))?,
             created_at: col(row, "created_at")?,
         },
-        attempt: u32::try_from(col::<i64>(row, "attempts")?).map_err(|e| corrupt("attempts", e))?,
+        attempt: attempts(row)?,
     })
 }
 
-fn record_from_row(row: &SqliteRow) -> Result<MessageRecord, StoreError> {
+fn record_from_row(row: &Row) -> Result<MessageRecord, StoreError> {
     Ok(MessageRecord {
-        id: parsed(row, "id")?,
-        client_id: col::<Option<String>>(row, "client_id")?
-            .map(|id| id.parse().map_err(|e| corrupt("client_id", e)))
-            .transpose()?,
+        id: MessageId::from_uuid(uuid(row, "id")?),
+        client_id: opt_uuid(row, "client_id")?.map(domain::ClientId::from_uuid),
         template: parsed(row, "template")?,
         recipient: domain::Email::parse(&col::<String>(row, "recipient")?).map_err(|e| corrupt("recipient", e))?,
         status: parsed(row, "status")?,
-        attempts: u32::try_from(col::<i64>(row, "attempts")?).map_err(|e| corrupt("attempts", e))?,
+        attempts: attempts(row)?,
         provider_id: col(row, "provider_id")?,
         error: col(row, "error")?,
         created_at: col(row, "created_at")?,

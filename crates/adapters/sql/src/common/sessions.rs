@@ -1,4 +1,4 @@
-//! Sessions ended before they expire, on SQLite.
+//! Sessions ended before they expire.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -6,11 +6,11 @@ use domain::{NewAuditEntry, UserId};
 use ports::{SessionRepository, StoreError};
 use uuid::Uuid;
 
-use crate::error::store_error;
-use crate::{SqliteStore, audit};
+use super::error::fail;
+use super::{Store, audit, id};
 
 #[async_trait]
-impl SessionRepository for SqliteStore {
+impl SessionRepository for Store {
     async fn revoke_session(
         &self,
         session_id: Uuid,
@@ -19,34 +19,35 @@ impl SessionRepository for SqliteStore {
         now: DateTime<Utc>,
         audit_entry: &NewAuditEntry,
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
+        const OP: &str = "revoke_session";
+        let mut tx = self.begin_write(OP).await?;
         // Revocations of sessions that have expired anyway protect nothing any more.
         sqlx::query("DELETE FROM revoked_sessions WHERE expires_at < $1")
             .bind(now)
             .execute(&mut *tx)
             .await
-            .map_err(store_error)?;
+            .map_err(fail(OP))?;
         sqlx::query(
             "INSERT INTO revoked_sessions (session_id, user_id, expires_at, revoked_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (session_id) DO NOTHING",
         )
-        .bind(session_id.to_string())
-        .bind(user.to_string())
+        .bind(id(session_id))
+        .bind(id(user.as_uuid()))
         .bind(expires_at)
         .bind(now)
         .execute(&mut *tx)
         .await
-        .map_err(store_error)?;
+        .map_err(fail(OP))?;
         audit::insert(&mut tx, audit_entry).await?;
-        tx.commit().await.map_err(store_error)
+        tx.commit().await.map_err(fail(OP))
     }
 
     async fn is_session_revoked(&self, session_id: Uuid) -> Result<bool, StoreError> {
-        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM revoked_sessions WHERE session_id = $1")
-            .bind(session_id.to_string())
-            .fetch_optional(&self.pool)
+        let found = sqlx::query("SELECT 1 FROM revoked_sessions WHERE session_id = $1")
+            .bind(id(session_id))
+            .fetch_optional(self.reader())
             .await
-            .map_err(store_error)?;
+            .map_err(fail("is_session_revoked"))?;
         Ok(found.is_some())
     }
 }

@@ -1,4 +1,5 @@
-//! Evidence documents on SQLite.
+//! Evidence documents: written with the property's evidence version moved on (a compare and set,
+//! so a change computed from a stale snapshot is refused), and within the client's quota.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -7,10 +8,9 @@ use domain::{
     StoredFile, UserId,
 };
 use ports::{DocumentRepository, PropertyEvidence, ReviewError, StoreError, WriteEvidenceError};
-use sqlx::sqlite::SqliteRow;
 
-use crate::error::{col, corrupt, parsed, store_error};
-use crate::{SqliteStore, audit};
+use super::error::{col, corrupt, fail, parsed, parsed_opt};
+use super::{Conn, FOR_UPDATE, Row, Store, audit, id, opt_uuid, uuid};
 
 const COLUMNS: &str = "id, client_id, property_id, status, storage_key, file_type, display_name, size_bytes, sha256, \
      stated_requirement, stated_issue_date, stated_expiry_date, stated_epc_rating, confirmed_requirement, \
@@ -18,23 +18,24 @@ const COLUMNS: &str = "id, client_id, property_id, status, storage_key, file_typ
      reviewed_at, created_at, confirmed_exemption_expiry_date";
 
 #[async_trait]
-impl DocumentRepository for SqliteStore {
+impl DocumentRepository for Store {
     async fn property_evidence(&self, property: PropertyId) -> Result<PropertyEvidence, StoreError> {
-        let mut conn = self.pool.acquire().await.map_err(store_error)?;
+        const OP: &str = "property_evidence";
+        let mut conn = self.reader().acquire().await.map_err(fail(OP))?;
         let version: Option<i64> = sqlx::query_scalar("SELECT evidence_version FROM properties WHERE id = $1")
-            .bind(property.to_string())
+            .bind(id(property.as_uuid()))
             .fetch_optional(&mut *conn)
             .await
-            .map_err(store_error)?;
+            .map_err(fail(OP))?;
         // Read after the version: a write in between only makes the version stale, never hides.
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM documents WHERE property_id = $1 ORDER BY created_at, id"
         ));
         let rows = sqlx::query(sql)
-            .bind(property.to_string())
+            .bind(id(property.as_uuid()))
             .fetch_all(&mut *conn)
             .await
-            .map_err(store_error)?;
+            .map_err(fail(OP))?;
         Ok(PropertyEvidence {
             version: version.unwrap_or_default(),
             documents: rows.iter().map(document_from_row).collect::<Result<_, _>>()?,
@@ -48,21 +49,29 @@ impl DocumentRepository for SqliteStore {
         entries: &[NewAuditEntry],
         storage_quota: u64,
     ) -> Result<(), WriteEvidenceError> {
-        let mut tx = self.begin_write().await?;
+        const OP: &str = "create_document";
+        let mut tx = self.begin_write(OP).await?;
+        // The client's row first (before the property's, as everywhere): racing uploads of one
+        // client then count its quota in turn. (On SQLite the write lock already does.)
+        let lock = format!("SELECT 1 FROM clients WHERE id = $1{FOR_UPDATE}");
+        sqlx::query(sqlx::AssertSqlSafe(lock))
+            .bind(id(d.client_id.as_uuid()))
+            .execute(&mut *tx)
+            .await
+            .map_err(fail(OP))?;
         let moved = sqlx::query(
             "UPDATE properties SET evidence_version = evidence_version + 1 \
              WHERE id = $1 AND client_id = $2 AND evidence_version = $3",
         )
-        .bind(d.property_id.to_string())
-        .bind(d.client_id.to_string())
+        .bind(id(d.property_id.as_uuid()))
+        .bind(id(d.client_id.as_uuid()))
         .bind(evidence_version)
         .execute(&mut *tx)
         .await
-        .map_err(store_error)?;
+        .map_err(fail(OP))?;
         if moved.rows_affected() == 0 {
             return Err(conflict_or_stray(&mut tx, d).await);
         }
-        // The write lock is held: racing uploads count in turn.
         let used = used_by(&mut tx, d.client_id).await?;
         if used.saturating_add(d.file.size_bytes) > storage_quota {
             return Err(WriteEvidenceError::QuotaExceeded { used });
@@ -73,9 +82,9 @@ impl DocumentRepository for SqliteStore {
         ));
         let confirmed = d.confirmed.as_ref();
         sqlx::query(sql)
-            .bind(d.id.to_string())
-            .bind(d.client_id.to_string())
-            .bind(d.property_id.to_string())
+            .bind(id(d.id.as_uuid()))
+            .bind(id(d.client_id.as_uuid()))
+            .bind(id(d.property_id.as_uuid()))
             .bind(d.status.as_str())
             .bind(&d.file.key)
             .bind(d.file.file_type.as_str())
@@ -91,33 +100,33 @@ impl DocumentRepository for SqliteStore {
             .bind(confirmed.and_then(|c| c.expiry_date))
             .bind(confirmed.and_then(|c| c.epc_rating).map(|r| r.as_str()))
             .bind(&d.rejection_reason)
-            .bind(d.uploaded_by.map(|u| u.to_string()))
-            .bind(d.reviewed_by.map(|u| u.to_string()))
+            .bind(d.uploaded_by.map(|u| id(u.as_uuid())))
+            .bind(d.reviewed_by.map(|u| id(u.as_uuid())))
             .bind(d.reviewed_at)
             .bind(d.created_at)
             .bind(confirmed.and_then(|c| c.exemption_expiry_date))
             .execute(&mut *tx)
             .await
-            .map_err(store_error)?;
+            .map_err(fail(OP))?;
         for entry in entries {
             audit::insert(&mut tx, entry).await?;
         }
-        tx.commit().await.map_err(store_error)?;
+        tx.commit().await.map_err(fail(OP))?;
         Ok(())
     }
 
     async fn storage_used(&self, client: ClientId) -> Result<u64, StoreError> {
-        let mut conn = self.pool.acquire().await.map_err(store_error)?;
+        let mut conn = self.reader().acquire().await.map_err(fail("storage_used"))?;
         used_by(&mut conn, client).await
     }
 
-    async fn get_document(&self, id: DocumentId) -> Result<Option<Document>, StoreError> {
+    async fn get_document(&self, document: DocumentId) -> Result<Option<Document>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM documents WHERE id = $1"));
         let row = sqlx::query(sql)
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
+            .bind(id(document.as_uuid()))
+            .fetch_optional(self.reader())
             .await
-            .map_err(store_error)?;
+            .map_err(fail("get_document"))?;
         row.as_ref().map(document_from_row).transpose()
     }
 
@@ -126,35 +135,36 @@ impl DocumentRepository for SqliteStore {
             "SELECT {COLUMNS} FROM documents WHERE client_id = $1 ORDER BY created_at DESC, id DESC"
         ));
         let rows = sqlx::query(sql)
-            .bind(client.to_string())
-            .fetch_all(&self.pool)
+            .bind(id(client.as_uuid()))
+            .fetch_all(self.reader())
             .await
-            .map_err(store_error)?;
+            .map_err(fail("list_documents"))?;
         rows.iter().map(document_from_row).collect()
     }
 
     async fn review_document(
         &self,
-        id: DocumentId,
+        document: DocumentId,
         review: &Review,
         reviewer: UserId,
         now: DateTime<Utc>,
         evidence_version: i64,
         entries: &[NewAuditEntry],
     ) -> Result<Document, ReviewError> {
-        let mut tx = self.begin_write().await?;
+        const OP: &str = "review_document";
+        let mut tx = self.begin_write(OP).await?;
         let moved = sqlx::query(
             "UPDATE properties SET evidence_version = evidence_version + 1 \
              WHERE id = (SELECT property_id FROM documents WHERE id = $1) AND evidence_version = $2",
         )
-        .bind(id.to_string())
+        .bind(id(document.as_uuid()))
         .bind(evidence_version)
         .execute(&mut *tx)
         .await
-        .map_err(store_error)?;
+        .map_err(fail(OP))?;
         if moved.rows_affected() == 0 {
             drop(tx);
-            return Err(match self.get_document(id).await? {
+            return Err(match self.get_document(document).await? {
                 None => ReviewError::NotFound,
                 Some(d) if d.status != domain::DocumentStatus::Pending => ReviewError::NotPending,
                 Some(_) => ReviewError::Conflict,
@@ -178,55 +188,46 @@ impl DocumentRepository for SqliteStore {
             .bind(confirmed.and_then(|c| c.expiry_date))
             .bind(confirmed.and_then(|c| c.epc_rating).map(|r| r.as_str()))
             .bind(reason)
-            .bind(reviewer.to_string())
+            .bind(id(reviewer.as_uuid()))
             .bind(now)
-            .bind(id.to_string())
+            .bind(id(document.as_uuid()))
             .bind(confirmed.and_then(|c| c.exemption_expiry_date))
             .fetch_optional(&mut *tx)
             .await
-            .map_err(store_error)?;
+            .map_err(fail(OP))?;
         let Some(row) = row else {
             drop(tx);
-            return match self.get_document(id).await? {
+            return match self.get_document(document).await? {
                 Some(_) => Err(ReviewError::NotPending),
                 None => Err(ReviewError::NotFound),
             };
         };
-        let document = document_from_row(&row)?;
+        let reviewed = document_from_row(&row)?;
         for entry in entries {
             audit::insert(&mut tx, entry).await?;
         }
-        tx.commit().await.map_err(store_error)?;
-        Ok(document)
+        tx.commit().await.map_err(fail(OP))?;
+        Ok(reviewed)
     }
 }
 
-fn optional<T: std::str::FromStr>(row: &SqliteRow, name: &str) -> Result<Option<T>, StoreError>
-where
-    T::Err: std::fmt::Display,
-{
-    col::<Option<String>>(row, name)?
-        .map(|v| v.parse().map_err(|e| corrupt(name, e)))
-        .transpose()
-}
-
-fn document_from_row(row: &SqliteRow) -> Result<Document, StoreError> {
+fn document_from_row(row: &Row) -> Result<Document, StoreError> {
     let sha: Vec<u8> = col(row, "sha256")?;
-    let confirmed = match optional(row, "confirmed_requirement")? {
+    let confirmed = match parsed_opt(row, "confirmed_requirement")? {
         Some(requirement) => Some(ConfirmedFacts {
             requirement,
             issue_date: col::<Option<_>>(row, "confirmed_issue_date")?
                 .ok_or_else(|| corrupt("confirmed_issue_date", "missing for a verified document"))?,
             expiry_date: col(row, "confirmed_expiry_date")?,
-            epc_rating: optional(row, "confirmed_epc_rating")?,
+            epc_rating: parsed_opt(row, "confirmed_epc_rating")?,
             exemption_expiry_date: col(row, "confirmed_exemption_expiry_date")?,
         }),
         None => None,
     };
     Ok(Document {
-        id: parsed(row, "id")?,
-        client_id: parsed(row, "client_id")?,
-        property_id: parsed(row, "property_id")?,
+        id: DocumentId::from_uuid(uuid(row, "id")?),
+        client_id: ClientId::from_uuid(uuid(row, "client_id")?),
+        property_id: PropertyId::from_uuid(uuid(row, "property_id")?),
         status: parsed(row, "status")?,
         file: StoredFile {
             key: col(row, "storage_key")?,
@@ -236,15 +237,15 @@ fn document_from_row(row: &SqliteRow) -> Result<Document, StoreError> {
             display_name: DisplayName::from_client(&col::<String>(row, "display_name")?),
         },
         stated: StatedFacts {
-            requirement: optional(row, "stated_requirement")?,
+            requirement: parsed_opt(row, "stated_requirement")?,
             issue_date: col(row, "stated_issue_date")?,
             expiry_date: col(row, "stated_expiry_date")?,
-            epc_rating: optional(row, "stated_epc_rating")?,
+            epc_rating: parsed_opt(row, "stated_epc_rating")?,
         },
         confirmed,
         rejection_reason: col(row, "rejection_reason")?,
-        uploaded_by: optional(row, "uploaded_by")?,
-        reviewed_by: optional(row, "reviewed_by")?,
+        uploaded_by: opt_uuid(row, "uploaded_by")?.map(UserId::from_uuid),
+        reviewed_by: opt_uuid(row, "reviewed_by")?.map(UserId::from_uuid),
         reviewed_at: col(row, "reviewed_at")?,
         created_at: col(row, "created_at")?,
     })
@@ -252,25 +253,29 @@ fn document_from_row(row: &SqliteRow) -> Result<Document, StoreError> {
 
 /// Why the version did not move: the evidence changed (a conflict), or the property is not the
 /// document's client's (refused).
-async fn conflict_or_stray(conn: &mut sqlx::SqliteConnection, d: &Document) -> WriteEvidenceError {
+async fn conflict_or_stray(conn: &mut Conn, d: &Document) -> WriteEvidenceError {
     let owned = sqlx::query("SELECT 1 FROM properties WHERE id = $1 AND client_id = $2")
-        .bind(d.property_id.to_string())
-        .bind(d.client_id.to_string())
+        .bind(id(d.property_id.as_uuid()))
+        .bind(id(d.client_id.as_uuid()))
         .fetch_optional(conn)
         .await;
     match owned {
         Ok(Some(_)) => WriteEvidenceError::Conflict,
-        Ok(None) => WriteEvidenceError::Store(StoreError::Unexpected("the property is not the client's".into())),
-        Err(error) => WriteEvidenceError::Store(store_error(error)),
+        Ok(None) => WriteEvidenceError::Store(StoreError::unexpected(
+            "create_document",
+            "the property is not the client's",
+        )),
+        Err(error) => WriteEvidenceError::Store(fail("create_document")(error)),
     }
 }
 
 /// The bytes a client's documents take.
-async fn used_by(conn: &mut sqlx::SqliteConnection, client: ClientId) -> Result<u64, StoreError> {
-    let used: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(size_bytes), 0) FROM documents WHERE client_id = $1")
-        .bind(client.to_string())
-        .fetch_one(conn)
-        .await
-        .map_err(store_error)?;
+async fn used_by(conn: &mut Conn, client: ClientId) -> Result<u64, StoreError> {
+    let used: i64 =
+        sqlx::query_scalar("SELECT CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) FROM documents WHERE client_id = $1")
+            .bind(id(client.as_uuid()))
+            .fetch_one(conn)
+            .await
+            .map_err(fail("storage_used"))?;
     u64::try_from(used).map_err(|e| corrupt("size_bytes", e))
 }
