@@ -6,14 +6,36 @@ use domain::{
     BoundedText, Client, ClientId, Email, NewAuditEntry, NewClient, NewProperty, Property, PropertyId, UkPostcode,
 };
 use ports::{ClientRepository, CreateClientError, PropertyRepository, StoreError};
+use sqlx::query::Query;
 
 use super::error::{col, corrupt, fail, parsed};
-use super::{Row, Store, id, specific, uuid};
+use super::{Db, Row, Store, id, specific, uuid};
 
 pub(crate) const CLIENT_COLUMNS: &str = "id, full_name, email, client_type, company_name, phone, preferred_contact, \
      billing_plan, consent_communications, onboarding_status, subscription_status, created_at, updated_at";
 pub(crate) const PROPERTY_COLUMNS: &str = "id, client_id, address_line_1, address_line_2, city, postcode, nation, \
      has_gas_supply, is_hmo, has_communal_areas, tenancy_start_date, created_at";
+
+type Arguments = <Db as sqlx::Database>::Arguments;
+
+/// Binds the thirteen values of [`CLIENT_COLUMNS`] for `client`, after whatever `query` has bound.
+pub(crate) fn bind_client<'q>(query: Query<'q, Db, Arguments>, client: &'q Client) -> Query<'q, Db, Arguments> {
+    let d = &client.details;
+    query
+        .bind(id(client.id.as_uuid()))
+        .bind(d.full_name.as_str())
+        .bind(d.email.as_str())
+        .bind(d.client_type.as_str())
+        .bind(d.company_name.as_ref().map(BoundedText::as_str))
+        .bind(d.phone.as_ref().map(BoundedText::as_str))
+        .bind(d.preferred_contact.as_str())
+        .bind(d.billing_plan.as_str())
+        .bind(d.consent_communications)
+        .bind(client.onboarding_status.as_str())
+        .bind(client.subscription_status.as_str())
+        .bind(client.created_at)
+        .bind(client.updated_at)
+}
 
 #[async_trait]
 impl ClientRepository for Store {

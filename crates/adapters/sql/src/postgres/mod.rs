@@ -3,29 +3,9 @@
 //! This module is the PostgreSQL dialect the common modules are compiled against; `specific`
 //! holds what only PostgreSQL does.
 
-#[path = "../common/audit.rs"]
-mod audit;
-#[path = "../common/clients.rs"]
-mod clients;
-#[path = "../common/documents.rs"]
-mod documents;
-#[path = "../common/error.rs"]
-mod error;
-#[path = "../common/messages.rs"]
-mod messages;
-#[path = "../common/migrations.rs"]
-mod migrations;
-#[path = "../common/payments.rs"]
-mod payments;
-#[path = "../common/provisioning.rs"]
-mod provisioning;
-#[path = "../common/second_factor.rs"]
-mod second_factor;
-#[path = "../common/sessions.rs"]
-mod sessions;
-mod specific;
-#[path = "../common/users.rs"]
-mod users;
+#[path = "../common/mod.rs"]
+mod common;
+pub(crate) mod specific;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -35,7 +15,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
-use error::{col, fail};
+use common::error::{col, fail};
 
 pub(crate) type Db = Postgres;
 pub(crate) type Conn = sqlx::PgConnection;
@@ -77,7 +57,7 @@ pub(crate) fn is_unavailable(error: &sqlx::Error) -> bool {
     }
 }
 
-pub use migrations::migrate;
+pub use common::migrations::migrate;
 
 /// The PostgreSQL implementation of every store port.
 #[derive(Debug, Clone)]

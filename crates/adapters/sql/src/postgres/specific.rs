@@ -3,14 +3,14 @@
 //! so sealers on several instances take turns and requests never wait for them.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::{BoundedText, Client, NewAuditEntry, Property};
+use domain::{Client, NewAuditEntry, Property};
 use ports::{CreateClientError, StoreError};
 use uuid::Uuid;
 
 use super::Store;
-use super::audit;
-use super::clients::{CLIENT_COLUMNS, PROPERTY_COLUMNS};
-use super::error::{fail, is_unique_violation};
+use super::common::audit;
+use super::common::clients::{CLIENT_COLUMNS, PROPERTY_COLUMNS, bind_client};
+use super::common::error::{fail, is_unique_violation};
 
 /// The advisory lock key that serialises sealers ("audit" in ASCII).
 const SEALER_LOCK: i64 = 0x61_75_64_69_74;
@@ -44,22 +44,8 @@ pub(crate) async fn create_client(
          INSERT INTO audit_log ({}) VALUES ($26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37)",
         audit::INSERT_COLUMNS
     ));
-    let d = &client.details;
     let columns = PropertyColumns::of(properties);
-    let query = sqlx::query(sql)
-        .bind(client.id.as_uuid())
-        .bind(d.full_name.as_str())
-        .bind(d.email.as_str())
-        .bind(d.client_type.as_str())
-        .bind(d.company_name.as_ref().map(BoundedText::as_str))
-        .bind(d.phone.as_ref().map(BoundedText::as_str))
-        .bind(d.preferred_contact.as_str())
-        .bind(d.billing_plan.as_str())
-        .bind(d.consent_communications)
-        .bind(client.onboarding_status.as_str())
-        .bind(client.subscription_status.as_str())
-        .bind(client.created_at)
-        .bind(client.updated_at)
+    let query = bind_client(sqlx::query(sql), client)
         .bind(columns.id)
         .bind(columns.client_id)
         .bind(columns.address_line_1)

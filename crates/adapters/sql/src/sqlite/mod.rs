@@ -7,29 +7,9 @@
 //! This module is the SQLite dialect the common modules are compiled against; `specific` holds
 //! what only SQLite does.
 
-#[path = "../common/audit.rs"]
-mod audit;
-#[path = "../common/clients.rs"]
-mod clients;
-#[path = "../common/documents.rs"]
-mod documents;
-#[path = "../common/error.rs"]
-mod error;
-#[path = "../common/messages.rs"]
-mod messages;
-#[path = "../common/migrations.rs"]
-mod migrations;
-#[path = "../common/payments.rs"]
-mod payments;
-#[path = "../common/provisioning.rs"]
-mod provisioning;
-#[path = "../common/second_factor.rs"]
-mod second_factor;
-#[path = "../common/sessions.rs"]
-mod sessions;
-mod specific;
-#[path = "../common/users.rs"]
-mod users;
+#[path = "../common/mod.rs"]
+mod common;
+pub(crate) mod specific;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -39,7 +19,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use uuid::Uuid;
 
-use error::{col, corrupt, fail};
+use common::error::{col, corrupt, fail};
 
 pub(crate) type Db = Sqlite;
 pub(crate) type Conn = sqlx::SqliteConnection;
@@ -79,7 +59,7 @@ pub(crate) fn is_unavailable(error: &sqlx::Error) -> bool {
     )
 }
 
-pub use migrations::migrate;
+pub use common::migrations::migrate;
 
 /// The SQLite implementation of every store port.
 #[derive(Debug, Clone)]

@@ -4,9 +4,9 @@
 use domain::{BoundedText, Client, NewAuditEntry, Property};
 use ports::{CreateClientError, StoreError};
 
-use super::audit;
-use super::clients::{CLIENT_COLUMNS, PROPERTY_COLUMNS};
-use super::error::{fail, is_unique_violation};
+use super::common::audit;
+use super::common::clients::{CLIENT_COLUMNS, PROPERTY_COLUMNS, bind_client};
+use super::common::error::{fail, is_unique_violation};
 use super::{Store, id};
 
 /// The SQL of each migration, in the order of `migrations::MIGRATIONS`.
@@ -30,24 +30,10 @@ pub(crate) async fn create_client(
 ) -> Result<(), CreateClientError> {
     const OP: &str = "create_client";
     let mut tx = store.begin_write(OP).await?;
-    let d = &client.details;
     let sql = format!(
         "INSERT INTO clients ({CLIENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
     );
-    let inserted = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id(client.id.as_uuid()))
-        .bind(d.full_name.as_str())
-        .bind(d.email.as_str())
-        .bind(d.client_type.as_str())
-        .bind(d.company_name.as_ref().map(BoundedText::as_str))
-        .bind(d.phone.as_ref().map(BoundedText::as_str))
-        .bind(d.preferred_contact.as_str())
-        .bind(d.billing_plan.as_str())
-        .bind(d.consent_communications)
-        .bind(client.onboarding_status.as_str())
-        .bind(client.subscription_status.as_str())
-        .bind(client.created_at)
-        .bind(client.updated_at)
+    let inserted = bind_client(sqlx::query(sqlx::AssertSqlSafe(sql)), client)
         .execute(&mut *tx)
         .await;
     match inserted {
