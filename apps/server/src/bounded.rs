@@ -1,6 +1,6 @@
 //! Work with a fixed bound: blocking jobs (Argon2id, PDF parsing) on tokio's blocking pool, at
-//! most so many at once with a short queue, and background tasks, at most so many at once.
-//! Beyond the bound the answer is "busy" at once, so load never turns into memory.
+//! most so many at once with a short queue. Beyond the bound the answer is "busy" at once, so
+//! load never turns into memory.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -92,35 +92,6 @@ impl BoundedBlocking {
     }
 }
 
-/// At most `limit` background tasks at once; a task beyond it is refused, not queued.
-#[derive(Debug, Clone)]
-pub struct BoundedTasks {
-    running: Arc<Semaphore>,
-}
-
-impl BoundedTasks {
-    pub fn new(limit: usize) -> Self {
-        Self {
-            running: Arc::new(Semaphore::new(limit.max(1))),
-        }
-    }
-
-    /// Spawns `task` on the runtime if there is room.
-    ///
-    /// # Errors
-    /// [`Busy`] when `limit` tasks are running; `task` is dropped unstarted.
-    pub fn spawn(&self, task: impl Future<Output = ()> + Send + 'static) -> Result<(), Busy> {
-        let permit = Arc::clone(&self.running).try_acquire_owned().map_err(|_| Busy {
-            retry_after: RETRY_AFTER,
-        })?;
-        tokio::spawn(async move {
-            task.await;
-            drop(permit);
-        });
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -182,23 +153,5 @@ mod tests {
         // so there is one place to wait in (not "busy"), and the wait ends once the job does.
         let queued = tokio::time::timeout(Duration::from_secs(2), pool.run(|| ())).await;
         assert!(matches!(queued, Ok(Ok(()))), "{queued:?}");
-    }
-
-    #[tokio::test]
-    async fn background_tasks_beyond_the_limit_are_refused_and_room_comes_back() {
-        let tasks = BoundedTasks::new(2);
-        let (release, wait) = tokio::sync::watch::channel(false);
-        for _ in 0..2 {
-            let mut wait = wait.clone();
-            tasks
-                .spawn(async move {
-                    wait.wait_for(|go| *go).await.ok();
-                })
-                .unwrap();
-        }
-        assert!(tasks.spawn(async {}).is_err());
-        release.send(true).unwrap();
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        assert!(tasks.spawn(async {}).is_ok());
     }
 }

@@ -1,6 +1,6 @@
-//! The system clock, and today's date in the UK.
+//! The system clock.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Utc};
 
 /// The real time.
 #[derive(Debug, Default, Clone, Copy)]
@@ -9,56 +9,5 @@ pub struct SystemClock;
 impl ports::Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
         Utc::now()
-    }
-}
-
-/// The calendar date in Europe/London at `now`. British Summer Time runs from 01:00 UTC on the
-/// last Sunday of March to 01:00 UTC on the last Sunday of October (Summer Time Order 2002);
-/// outside it the UK is on UTC. Encoding the one rule avoids shipping a time-zone database.
-pub fn london_date(now: DateTime<Utc>) -> NaiveDate {
-    let year = now.year();
-    let starts = last_sunday_at_one_utc(year, 3);
-    let ends = last_sunday_at_one_utc(year, 10);
-    let offset = if (starts..ends).contains(&now) {
-        Duration::hours(1)
-    } else {
-        Duration::zero()
-    };
-    (now + offset).date_naive()
-}
-
-fn last_sunday_at_one_utc(year: i32, month: u32) -> DateTime<Utc> {
-    let last_day = (28..=31)
-        .rev()
-        .find_map(|d| NaiveDate::from_ymd_opt(year, month, d))
-        .unwrap_or_default();
-    let back = last_day.weekday().num_days_from_sunday();
-    let sunday = last_day - Duration::days(i64::from(back));
-    debug_assert_eq!(sunday.weekday(), Weekday::Sun);
-    Utc.from_utc_datetime(&sunday.and_hms_opt(1, 0, 0).unwrap_or_default())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn at(s: &str) -> DateTime<Utc> {
-        s.parse().unwrap()
-    }
-
-    #[test]
-    fn london_is_on_utc_in_winter_and_an_hour_ahead_in_summer() {
-        assert_eq!(london_date(at("2026-01-15T23:30:00Z")).to_string(), "2026-01-15");
-        assert_eq!(london_date(at("2026-07-15T23:30:00Z")).to_string(), "2026-07-16");
-    }
-
-    #[test]
-    fn the_changeovers_happen_at_one_in_the_morning_utc_on_the_last_sundays() {
-        // 2026: BST from Sunday 29 March to Sunday 25 October.
-        assert_eq!(london_date(at("2026-03-29T00:59:59Z")).to_string(), "2026-03-29");
-        assert_eq!(london_date(at("2026-03-28T23:30:00Z")).to_string(), "2026-03-28");
-        assert_eq!(london_date(at("2026-03-29T23:30:00Z")).to_string(), "2026-03-30");
-        assert_eq!(london_date(at("2026-10-24T23:30:00Z")).to_string(), "2026-10-25");
-        assert_eq!(london_date(at("2026-10-25T23:30:00Z")).to_string(), "2026-10-25");
     }
 }

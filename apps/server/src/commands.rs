@@ -104,7 +104,7 @@ async fn audit_verify(settings: &Settings, no_seal: bool) -> anyhow::Result<Exit
 
 /// Reads one property with its evidence from standard input and prints its evaluation.
 fn compliance_check(today: Option<chrono::NaiveDate>) -> ExitCode {
-    let today = today.unwrap_or_else(|| crate::clock::london_date(chrono::Utc::now()));
+    let today = today.unwrap_or_else(|| domain::uk_date(chrono::Utc::now()));
     let mut input = String::new();
     if let Err(error) = std::io::stdin().read_to_string(&mut input) {
         eprintln!("error: reading standard input: {error}");

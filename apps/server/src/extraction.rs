@@ -5,19 +5,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use async_trait::async_trait;
 use domain::FileType;
-use ports::Extractor;
+use ports::{Extractor, ReadBusy, TextRead, TextReader};
 
 use crate::bounded::{BoundedBlocking, Busy, RunError};
-
-/// What a read gave by its deadline.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Extracted {
-    /// The text, or `None` for a file with none to read.
-    Text(Option<String>),
-    /// Still reading at the deadline; the read goes on alone, holding its turn.
-    TimedOut,
-}
 
 #[derive(Debug, Clone)]
 pub struct ExtractionPool {
@@ -41,25 +33,24 @@ impl ExtractionPool {
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
         Self::new(extractor, cores.div_ceil(2), Duration::from_secs(10))
     }
+}
 
-    /// Reads `bytes` as a file of `file_type`.
-    ///
-    /// # Errors
-    /// [`Busy`] when the reads at once and the one waiting are taken; a read that panicked is
-    /// a file with no text.
-    pub async fn text_of(&self, file_type: FileType, bytes: Vec<u8>) -> Result<Extracted, Busy> {
+#[async_trait]
+impl TextReader for ExtractionPool {
+    async fn read_text(&self, file_type: FileType, bytes: Vec<u8>) -> Result<TextRead, ReadBusy> {
         let extractor = Arc::clone(&self.extractor);
         let read = self.blocking.run(move || extractor.text_of(file_type, &bytes));
         match tokio::time::timeout(self.deadline, read).await {
-            Ok(Ok(text)) => Ok(Extracted::Text(text)),
-            Ok(Err(RunError::Busy(busy))) => Err(busy),
+            Ok(Ok(text)) => Ok(TextRead::Text(text)),
+            Ok(Err(RunError::Busy(Busy { retry_after }))) => Err(ReadBusy { retry_after }),
             Ok(Err(RunError::Stopped(why))) => {
                 tracing::warn!(error = %why, "text extraction stopped");
-                Ok(Extracted::Text(None))
+                Ok(TextRead::Text(None))
             }
             Err(_) => {
+                // The read goes on alone, holding its turn until its thread ends.
                 tracing::warn!(deadline = ?self.deadline, "text extraction passed its deadline");
-                Ok(Extracted::TimedOut)
+                Ok(TextRead::TimedOut)
             }
         }
     }
@@ -88,7 +79,7 @@ mod tests {
             Duration::from_millis(100),
         );
         let started = std::time::Instant::now();
-        assert_eq!(pool.text_of(FileType::Pdf, vec![]).await, Ok(Extracted::TimedOut));
+        assert_eq!(pool.read_text(FileType::Pdf, vec![]).await, Ok(TextRead::TimedOut));
         assert!(
             started.elapsed() < Duration::from_millis(500),
             "the caller did not wait for the read"
@@ -97,16 +88,16 @@ mod tests {
         // itself timed out; a third finds no room at all.
         let second = {
             let pool = pool.clone();
-            tokio::spawn(async move { pool.text_of(FileType::Pdf, vec![]).await })
+            tokio::spawn(async move { pool.read_text(FileType::Pdf, vec![]).await })
         };
         tokio::time::sleep(Duration::from_millis(20)).await;
-        assert!(pool.text_of(FileType::Pdf, vec![]).await.is_err(), "busy");
-        assert_eq!(second.await.unwrap(), Ok(Extracted::TimedOut));
+        assert!(pool.read_text(FileType::Pdf, vec![]).await.is_err(), "busy");
+        assert_eq!(second.await.unwrap(), Ok(TextRead::TimedOut));
         tokio::time::sleep(Duration::from_millis(1_300)).await;
         let quick = ExtractionPool::new(Arc::new(Slow(Duration::ZERO)), 1, Duration::from_secs(5));
         assert_eq!(
-            quick.text_of(FileType::Pdf, vec![]).await,
-            Ok(Extracted::Text(Some("text".into())))
+            quick.read_text(FileType::Pdf, vec![]).await,
+            Ok(TextRead::Text(Some("text".into())))
         );
     }
 }

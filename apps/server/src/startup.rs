@@ -13,6 +13,7 @@ use adapter_smtp::outbox::OutboxMailer;
 use adapter_smtp::smtp::SmtpMailer;
 use adapter_sql::{PgStore, SqliteStore};
 use adapter_storage::{LocalDocumentStore, S3DocumentStore, S3Settings};
+use adapter_stripe::StripeWebhook;
 use adapter_stripe::gateway::{StripeGateway, StripePrices, StripeSettings};
 use anyhow::Context;
 use app::onboarding::IntakeLimits;
@@ -25,10 +26,10 @@ use crate::config::{DocumentStorage, MailSettings, MailTransport, Settings};
 use crate::extraction::ExtractionPool;
 use crate::mail_worker::MailWorker;
 use crate::rate_limit::InMemoryRateLimiter;
+use crate::sealer;
 use crate::security::{Argon2Hasher, OsRandom};
-use crate::state::AppState;
-use crate::{http, sealer};
 use identity::{SessionSigner, TotpKey};
+use vault_http::AppState;
 
 /// Opens and migrates the configured store: SQLite (creating the data directory) or PostgreSQL.
 ///
@@ -300,7 +301,11 @@ impl Application {
             mailer: mailer.name(),
             postmark_webhook: settings.mail.webhook_credentials.clone().map(Arc::new),
             payments: open_payment_gateway(settings)?,
-            stripe_webhook_secret: settings.payments.webhook_secret.clone(),
+            payment_webhook: settings
+                .payments
+                .webhook_secret
+                .clone()
+                .map(|secret| Arc::new(StripeWebhook::new(secret)) as Arc<dyn ports::PaymentWebhook>),
             trusted_proxies: Arc::from(settings.trusted_proxies.as_slice()),
             documents: open_document_store(settings)?,
             upload_limits: app::documents::UploadLimits {
@@ -308,10 +313,10 @@ impl Application {
                 quota_bytes: settings.limits.upload_quota_bytes,
                 per_user_per_hour: settings.limits.uploads_per_user_per_hour,
             },
-            extraction: ExtractionPool::for_this_machine(Arc::new(adapter_pdf::PdfText)),
+            text_reader: Arc::new(ExtractionPool::for_this_machine(Arc::new(adapter_pdf::PdfText))),
             totp_key,
             unaudited_refusals: Arc::default(),
-            background: crate::bounded::BoundedTasks::new(BACKGROUND_TASKS),
+            background: vault_http::background::BoundedTasks::new(BACKGROUND_TASKS),
         };
         let encrypted = app::access::encrypt_clear_second_factors(state.access())
             .await
@@ -320,9 +325,9 @@ impl Application {
             tracing::info!(encrypted, "encrypted TOTP secrets that were stored in the clear");
         }
         let openapi =
-            web::Data::new(serde_json::to_value(http::openapi()).context("serialising the OpenAPI document")?);
+            web::Data::new(serde_json::to_value(vault_http::openapi()).context("serialising the OpenAPI document")?);
         let cors_origins = settings.cors_allowed_origins.clone();
-        let server = HttpServer::new(move || http::app(state.clone(), openapi.clone(), cors_origins.clone()))
+        let server = HttpServer::new(move || vault_http::app(state.clone(), openapi.clone(), cors_origins.clone()))
             .listen(listener)?
             .shutdown_timeout(10)
             .run();

@@ -21,6 +21,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "testkit",
         &["domain", "ports", "compliance", "provisioning", "identity"],
     ),
+    ("vault-http", &["domain", "ports", "app"]),
 ];
 
 /// Crates that do I/O or run an executor: never in the pure crates.
@@ -116,7 +117,8 @@ fn violations(packages: &Packages) -> Vec<String> {
             if dep == "testkit" && !dev && name != "testkit" {
                 violations.push(format!("{name} -> testkit (testkit is a dev-dependency only)"));
             }
-            if !ours.contains(&dep) || dev || is_app {
+            // Dev-dependencies follow the rule too (a test may add testkit, nothing else).
+            if !ours.contains(&dep) || is_app || (dev && dep == "testkit") {
                 continue;
             }
             let allowed = if is_adapter {
@@ -149,4 +151,47 @@ fn every_crate_of_ours_is_known_to_the_rule() {
             name == "compliance-vault" || name.starts_with("adapter-") || ALLOWED.iter().any(|(n, _)| n == name);
         assert!(known, "{name} is not covered by the dependency rule; add it to ALLOWED");
     }
+}
+
+/// The driving side parses, calls a use case and renders: it never builds an audit entry or calls
+/// a store port itself (ARCHITECTURE.md). A line of `crates/http/src` (tests aside) that names
+/// `NewAuditEntry` or calls a method on a `store` fails this test.
+#[test]
+fn the_http_crate_builds_no_audit_entry_and_calls_no_store_port() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../crates/http/src");
+    let mut offences = Vec::new();
+    let mut dirs = vec![root];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for (number, line) in code.lines().enumerate() {
+                let line = line.split("//").next().unwrap_or_default();
+                if line.contains("NewAuditEntry") || calls_a_store_method(line) {
+                    offences.push(format!("{}:{}: {}", path.display(), number + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "handlers must call use cases:\n{}",
+        offences.join("\n")
+    );
+}
+
+/// `store.name(` anywhere in the line (a field `store` passed on, `&*self.store`, is fine).
+fn calls_a_store_method(line: &str) -> bool {
+    line.match_indices("store.").any(|(at, found)| {
+        let rest = &line[at + found.len()..];
+        let name_len = rest
+            .find(|c: char| !c.is_alphanumeric() && c != '_')
+            .unwrap_or(rest.len());
+        name_len > 0 && rest[name_len..].trim_start().starts_with('(')
+    })
 }

@@ -8,5 +8,6 @@ pub mod documents;
 pub mod limits;
 pub mod mail;
 pub mod onboarding;
+pub mod operations;
 
 pub use context::RequestContext;

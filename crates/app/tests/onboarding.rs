@@ -6,13 +6,27 @@
 use std::time::Duration;
 
 use app::RequestContext;
-use app::onboarding::{IntakeLimits, SubmitIntakeError, submit_intake};
+use app::mail::Links;
+use app::onboarding::{IntakeLimits, OnboardingServices, SubmitIntakeError, submit_intake};
 use domain::{Actor, AuditAction, OnboardingStatus, RequestId};
 use mockall::predicate::{always, eq};
 use ports::{CreateClientError, RateDecision, RateLimitError, StoreError};
 use testkit::FixedClock;
 use testkit::fixtures::intake;
 use testkit::mocks::{MockRateLimiter, MockStore};
+
+fn services<'a>(store: &'a MockStore, clock: &'a FixedClock, limiter: &'a MockRateLimiter) -> OnboardingServices<'a> {
+    static LINKS: std::sync::LazyLock<Links> = std::sync::LazyLock::new(|| Links::new("https://vault.example"));
+    OnboardingServices {
+        store,
+        clock,
+        limiter,
+        links: &LINKS,
+        payments: None,
+        webhook: None,
+        intake_limits: IntakeLimits::default(),
+    }
+}
 
 fn ctx() -> RequestContext {
     RequestContext {
@@ -49,16 +63,9 @@ async fn an_intake_stores_the_client_its_properties_and_one_audit_entry_together
             Ok(())
         });
 
-    let receipt = submit_intake(
-        &store,
-        &clock,
-        &limiter,
-        IntakeLimits::default(),
-        intake("a@example.com"),
-        &ctx(),
-    )
-    .await
-    .unwrap();
+    let receipt = submit_intake(services(&store, &clock, &limiter), intake("a@example.com"), &ctx())
+        .await
+        .unwrap();
     assert_eq!(receipt.onboarding_status, OnboardingStatus::IntakePending);
 }
 
@@ -73,15 +80,8 @@ async fn an_address_over_its_limit_is_refused_before_anything_is_stored() {
     let mut store = MockStore::new();
     store.expect_create_client().never();
 
-    let result = submit_intake(
-        &store,
-        &FixedClock::default(),
-        &limiter,
-        IntakeLimits::default(),
-        intake("a@example.com"),
-        &ctx(),
-    )
-    .await;
+    let clock = FixedClock::default();
+    let result = submit_intake(services(&store, &clock, &limiter), intake("a@example.com"), &ctx()).await;
     assert!(matches!(result, Err(SubmitIntakeError::RateLimited { retry_after }) if retry_after.as_secs() == 42));
 }
 
@@ -98,15 +98,8 @@ async fn a_broken_rate_limiter_does_not_stop_sign_ups() {
         .times(1)
         .returning(|_, _, _| Ok(()));
 
-    let result = submit_intake(
-        &store,
-        &FixedClock::default(),
-        &limiter,
-        IntakeLimits::default(),
-        intake("a@example.com"),
-        &ctx(),
-    )
-    .await;
+    let clock = FixedClock::default();
+    let result = submit_intake(services(&store, &clock, &limiter), intake("a@example.com"), &ctx()).await;
     assert!(result.is_ok());
 }
 
@@ -130,11 +123,11 @@ async fn a_taken_email_and_a_store_failure_are_told_apart() {
         }
     });
     let clock = FixedClock::default();
-    let limits = IntakeLimits::default();
+    let s = services(&store, &clock, &limiter);
 
-    let first = submit_intake(&store, &clock, &limiter, limits, intake("a@example.com"), &ctx()).await;
+    let first = submit_intake(s, intake("a@example.com"), &ctx()).await;
     assert!(matches!(first, Err(SubmitIntakeError::DuplicateEmail)));
-    let second = submit_intake(&store, &clock, &limiter, limits, intake("a@example.com"), &ctx()).await;
+    let second = submit_intake(s, intake("a@example.com"), &ctx()).await;
     assert!(matches!(
         second,
         Err(SubmitIntakeError::Store(StoreError::Unavailable { .. }))
@@ -147,11 +140,9 @@ async fn a_request_without_an_address_is_not_rate_limited() {
     limiter.expect_check().never();
     let mut store = MockStore::new();
     store.expect_create_client().returning(|_, _, _| Ok(()));
+    let clock = FixedClock::default();
     let result = submit_intake(
-        &store,
-        &FixedClock::default(),
-        &limiter,
-        IntakeLimits::default(),
+        services(&store, &clock, &limiter),
         intake("a@example.com"),
         &RequestContext::system(),
     )
@@ -176,15 +167,21 @@ async fn each_onboarding_status_leads_to_its_next_step() {
             .expect_get_client()
             .with(eq(id))
             .returning(move |_| Ok(Some(client.clone())));
-        let found = intake_status(&store, id).await.unwrap().unwrap();
+        let found = intake_status(services(&store, &FixedClock::default(), &MockRateLimiter::new()), id)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!((found.onboarding_status, found.next_step), (status, next));
     }
     let mut store = MockStore::new();
     store.expect_get_client().returning(|_| Ok(None));
     assert!(
-        intake_status(&store, domain::ClientId::from_uuid(uuid::Uuid::new_v4()))
-            .await
-            .unwrap()
-            .is_none()
+        intake_status(
+            services(&store, &FixedClock::default(), &MockRateLimiter::new()),
+            domain::ClientId::from_uuid(uuid::Uuid::new_v4())
+        )
+        .await
+        .unwrap()
+        .is_none()
     );
 }

@@ -4,10 +4,12 @@
 mod macros;
 
 pub mod audit;
+pub mod calendar;
 pub mod chain;
 pub mod client;
 pub mod document;
 pub mod email;
+mod facts;
 pub mod ids;
 pub mod mail;
 pub mod plan;
@@ -18,6 +20,7 @@ pub mod text;
 pub mod user;
 
 pub use audit::{Actor, ActorRole, AuditAction, AuditEntry, ChainHash, ChainHashError, NewAuditEntry, Seal};
+pub use calendar::uk_date;
 pub use chain::{ChainBreak, ChainHead, ChainProblem, ChainVerifier, link};
 pub use client::{Client, ClientType, Intake, NewClient, OnboardingStatus, PreferredContact, SubscriptionStatus};
 pub use document::{
@@ -25,6 +28,7 @@ pub use document::{
     StoredFile,
 };
 pub use email::{Email, EmailError};
+pub use facts::FactsError;
 pub use ids::{ClientId, DocumentId, MessageId, PropertyId, RequestId, RequirementId, UserId};
 pub use mail::{DueItem, EmailContent, MessageStatus, OutgoingEmail, RagCounts, TemplateAlias};
 pub use plan::{BillingPlan, PlanBoundError};

@@ -20,7 +20,7 @@ pub use clock::Clock;
 pub use documents::{DocumentDownload, DocumentStore, DocumentUpload, StorageError, StorageKey};
 pub use error::{BoxError, StoreError};
 pub use evidence::{DocumentRepository, PropertyEvidence, ReviewError, WriteEvidenceError};
-pub use extract::Extractor;
+pub use extract::{Extractor, ReadBusy, TextRead, TextReader};
 pub use hasher::{HashError, PasswordHasher};
 pub use mail::{
     ClaimedEmail, Delivery, DeliveryEvent, Mailer, MessageFilter, MessagePage, MessageRecord, MessageRepository,
@@ -28,7 +28,7 @@ pub use mail::{
 };
 pub use payments::{
     BillingChange, CheckoutRequest, CheckoutSession, EventOutcome, PaymentError, PaymentEvent, PaymentEventRepository,
-    PaymentGateway,
+    PaymentGateway, PaymentWebhook, WebhookError,
 };
 pub use provisioning::{NewPortalAccount, ProvisionOutcome, ProvisioningRepository, ProvisioningWrite};
 pub use rate_limit::{RateDecision, RateLimitError, RateLimiter, RateLimiterUsage};

@@ -107,3 +107,26 @@ pub trait PaymentEventRepository: Send + Sync {
         emails: &[OutgoingEmail],
     ) -> Result<EventOutcome, StoreError>;
 }
+
+/// Why a webhook delivery was refused before anything was done.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WebhookError {
+    /// The signature is missing, wrong or too old (never the secret or a signature itself).
+    #[error("the signature is not valid: {0}")]
+    Signature(String),
+    /// Signed, but not an event we can read.
+    #[error("{0}")]
+    Malformed(String),
+}
+
+/// Checks a payment provider's webhook delivery over its raw body and reads the event.
+pub trait PaymentWebhook: Send + Sync + std::fmt::Debug {
+    /// # Errors
+    /// [`WebhookError`]: the signature first, then the body.
+    fn verify(
+        &self,
+        body: &[u8],
+        signature: Option<&str>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<PaymentEvent, WebhookError>;
+}

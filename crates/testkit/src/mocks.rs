@@ -134,3 +134,36 @@ impl std::fmt::Debug for MockRateLimiter {
         f.write_str("MockRateLimiter")
     }
 }
+
+mockall::mock! {
+    pub DocumentStore {}
+
+    #[async_trait]
+    impl ports::DocumentStore for DocumentStore {
+        fn name(&self) -> &'static str;
+        async fn create(&self, key: &ports::StorageKey) -> Result<Box<dyn ports::DocumentUpload>, ports::StorageError>;
+        async fn open(&self, key: &ports::StorageKey) -> Result<Box<dyn ports::DocumentDownload>, ports::StorageError>;
+        async fn delete(&self, key: &ports::StorageKey) -> Result<(), ports::StorageError>;
+    }
+}
+
+impl std::fmt::Debug for MockDocumentStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MockDocumentStore")
+    }
+}
+
+mockall::mock! {
+    pub TextReader {}
+
+    #[async_trait]
+    impl ports::TextReader for TextReader {
+        async fn read_text(&self, file_type: domain::FileType, bytes: Vec<u8>) -> Result<ports::TextRead, ports::ReadBusy>;
+    }
+}
+
+impl std::fmt::Debug for MockTextReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MockTextReader")
+    }
+}

@@ -4,17 +4,19 @@
 use adapter_storage::LocalDocumentStore;
 use app::RequestContext;
 use app::documents::{
-    NewUpload, ReviewDocumentError, UploadError, UploadLimits, UploadServices, review_document, upload_document,
+    Decision, DocumentServices, NewUpload, ReviewDocumentError, UploadError, UploadLimits, review_document,
+    upload_document,
 };
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use compliance_vault::rate_limit::InMemoryRateLimiter;
 use domain::{
     AuditAction, ClientId, ConfirmedFacts, DisplayName, DocumentStatus, EpcRating, FileType, FileTypeError,
-    RequirementType, Review, StatedFacts,
+    RequirementType, StatedFacts,
 };
 use futures_util::stream;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use testkit::mocks::MockTextReader;
 
 use crate::access_helpers::create_admin;
 use crate::helpers::{TestApp, on_both_backends, valid_intake};
@@ -23,10 +25,6 @@ on_both_backends!(
     an_upload_streams_to_storage_and_moves_the_status,
     refused_uploads_leave_nothing_behind
 );
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()
-}
 
 async fn client(app: &TestApp, email: &str) -> (ClientId, domain::PropertyId) {
     let body: Value = app.submit_intake(&valid_intake(email)).await.json().await.unwrap();
@@ -53,7 +51,21 @@ fn upload(client_id: ClientId, property_id: domain::PropertyId, stated: StatedFa
         display_name: DisplayName::from_client("../EPC certificate.pdf"),
         stated,
         uploaded_by: None,
-        today: today(),
+    }
+}
+
+/// The document services over the test server's store and `files`: files up to `max_bytes`, a
+/// quota far above what the tests upload, no practical rate limit, no text to read.
+fn services<'a>(app: &'a TestApp, files: &'a LocalDocumentStore, max_bytes: u64) -> DocumentServices<'a> {
+    static LIMITER: std::sync::LazyLock<InMemoryRateLimiter> = std::sync::LazyLock::new(InMemoryRateLimiter::default);
+    static READER: std::sync::LazyLock<MockTextReader> = std::sync::LazyLock::new(MockTextReader::new);
+    DocumentServices {
+        store: &*app.store,
+        files,
+        clock: &compliance_vault::clock::SystemClock,
+        limiter: &*LIMITER,
+        reader: &*READER,
+        limits: limits(max_bytes),
     }
 }
 
@@ -77,13 +89,7 @@ fn epc_stated() -> StatedFacts {
 
 async fn an_upload_streams_to_storage_and_moves_the_status(app: TestApp) {
     let files = LocalDocumentStore::new(app.settings.data_dir.join("documents"));
-    let s = UploadServices {
-        store: &*app.store,
-        files: &files,
-        clock: &compliance_vault::clock::SystemClock,
-        limiter: &InMemoryRateLimiter::default(),
-        limits: limits(1_000_000),
-    };
+    let s = services(&app, &files, 1_000_000);
     let (client_id, property_id) = client(&app, "uploader@example.com").await;
     let bytes = pdf(300_000);
     let ctx = RequestContext::system();
@@ -131,8 +137,15 @@ async fn an_upload_streams_to_storage_and_moves_the_status(app: TestApp) {
         epc_rating: Some(EpcRating::C),
         exemption_expiry_date: None,
     };
-    let review = |review| review_document(&*app.store, Utc::now(), today(), document.id, review, admin.id, &ctx);
-    let verified = review(Review::Verify(facts)).await.unwrap();
+    let verify = Decision::Verify {
+        requirement: facts.requirement,
+        issue_date: facts.issue_date,
+        expiry_date: None,
+        epc_rating: facts.epc_rating,
+        exemption_expiry_date: None,
+    };
+    let review = |decision| review_document(s, document.id, decision, admin.id, &ctx);
+    let verified = review(verify).await.unwrap();
     assert_eq!(
         (verified.status, verified.confirmed),
         (DocumentStatus::Verified, Some(facts))
@@ -144,20 +157,14 @@ async fn an_upload_streams_to_storage_and_moves_the_status(app: TestApp) {
         ("PENDING_VERIFICATION".to_owned(), "COMPLIANT".to_owned()),
         "newest first"
     );
-    let again = review(Review::Reject { reason: "late".into() }).await;
+    let again = review(Decision::Reject { reason: "late".into() }).await;
     assert!(matches!(again, Err(ReviewDocumentError::AlreadyReviewed)));
 }
 
 async fn refused_uploads_leave_nothing_behind(app: TestApp) {
     let root = app.settings.data_dir.join("documents");
     let files = LocalDocumentStore::new(root.clone());
-    let s = UploadServices {
-        store: &*app.store,
-        files: &files,
-        clock: &compliance_vault::clock::SystemClock,
-        limiter: &InMemoryRateLimiter::default(),
-        limits: limits(50_000),
-    };
+    let s = services(&app, &files, 50_000);
     let (client_id, property_id) = client(&app, "refused@example.com").await;
     let (_, others_property) = client(&app, "other-landlord@example.com").await;
     let ctx = &RequestContext::system();
@@ -221,13 +228,7 @@ on_both_backends!(concurrent_uploads_record_each_status_change_once);
 
 async fn concurrent_uploads_record_each_status_change_once(app: TestApp) {
     let files = LocalDocumentStore::new(app.settings.data_dir.join("documents"));
-    let s = UploadServices {
-        store: &*app.store,
-        files: &files,
-        clock: &compliance_vault::clock::SystemClock,
-        limiter: &InMemoryRateLimiter::default(),
-        limits: limits(1_000_000),
-    };
+    let s = services(&app, &files, 1_000_000);
     let (client_id, property_id) = client(&app, "racing@example.com").await;
     let ctx = RequestContext::system();
     let bytes = pdf(20_000);

@@ -3,13 +3,16 @@
 //! ([`signature`]) and the reading of a verified event into a
 //! [`PaymentEvent`](ports::PaymentEvent) ([`events`]).
 //!
-//! A webhook handler calls [`verify`] on the raw body first, then [`parse_event`] on the same
-//! bytes; nothing here touches the store.
+//! [`StripeWebhook`] is the [`PaymentWebhook`](ports::PaymentWebhook) port over the two: the
+//! signature on the raw body first, then the event from the same bytes; nothing here touches the
+//! store.
 
 pub mod events;
 pub mod gateway;
 pub mod signature;
+pub mod webhook;
 
 pub use events::{EventError, parse_event};
 pub use gateway::{DEFAULT_API_BASE, DEFAULT_TIMEOUT, StripeConfigError, StripeGateway, StripePrices, StripeSettings};
 pub use signature::{SignatureError, TOLERANCE_SECS, sign, verify};
+pub use webhook::StripeWebhook;

@@ -2,11 +2,15 @@
 //! with the property re-evaluated and the change recorded in the same transaction.
 
 use chrono::NaiveDate;
-use domain::{AuditAction, Document, DocumentId, NewAuditEntry, Review, UserId};
-use ports::{ReviewError, Store, StoreError};
+use domain::{
+    AuditAction, ConfirmedFacts, Document, DocumentId, EpcRating, FactsError, NewAuditEntry, RequirementType, Review,
+    UserId,
+};
+use ports::{ReviewError, StoreError};
 use serde_json::json;
 use uuid::Uuid;
 
+use super::DocumentServices;
 use super::evaluation::{evaluate_property, status_changes};
 use super::upload::MAX_ATTEMPTS;
 use crate::RequestContext;
@@ -17,6 +21,9 @@ pub enum ReviewDocumentError {
     NotFound,
     #[error("the document has been reviewed already")]
     AlreadyReviewed,
+    /// Facts that cannot be true together (an issue date after today, an EPC without a rating).
+    #[error(transparent)]
+    ImpossibleFacts(#[from] FactsError),
     /// The property's evidence kept changing; nothing was recorded.
     #[error("the property's documents are changing too fast; try again")]
     Contended,
@@ -24,19 +31,52 @@ pub enum ReviewDocumentError {
     Store(#[from] StoreError),
 }
 
-/// Applies the review to a PENDING document.
+/// What an operator decided, as read from the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    Verify {
+        requirement: RequirementType,
+        issue_date: NaiveDate,
+        expiry_date: Option<NaiveDate>,
+        epc_rating: Option<EpcRating>,
+        exemption_expiry_date: Option<NaiveDate>,
+    },
+    Reject {
+        reason: String,
+    },
+}
+
+/// Applies the review to a PENDING document, as of now by the services' clock; facts to verify
+/// are first checked against each other and today ([`ConfirmedFacts::confirm`]).
 ///
 /// # Errors
 /// [`ReviewDocumentError`] saying why nothing changed.
+#[tracing::instrument(skip_all, fields(document_id = %id, reviewer = %reviewer))]
 pub async fn review_document(
-    store: &dyn Store,
-    now: chrono::DateTime<chrono::Utc>,
-    today: NaiveDate,
+    s: DocumentServices<'_>,
     id: DocumentId,
-    review: Review,
+    decision: Decision,
     reviewer: UserId,
     ctx: &RequestContext,
 ) -> Result<Document, ReviewDocumentError> {
+    let (store, now, today) = (s.store, s.clock.now(), s.clock.today());
+    let review = match decision {
+        Decision::Verify {
+            requirement,
+            issue_date,
+            expiry_date,
+            epc_rating,
+            exemption_expiry_date,
+        } => Review::Verify(ConfirmedFacts::confirm(
+            requirement,
+            issue_date,
+            expiry_date,
+            epc_rating,
+            exemption_expiry_date,
+            today,
+        )?),
+        Decision::Reject { reason } => Review::Reject { reason },
+    };
     let document = store.get_document(id).await?.ok_or(ReviewDocumentError::NotFound)?;
     let properties = store.list_properties(document.client_id).await?;
     let property = properties

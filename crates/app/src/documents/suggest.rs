@@ -2,9 +2,14 @@
 //! dates, an EPC rating, a Gas Safe registration number, each with the line it came from.
 //! Suggestions never change a status: only the operator's confirmed facts do.
 
+use std::time::Duration;
+
 use chrono::NaiveDate;
-use domain::{EpcRating, RequirementType};
+use domain::{DocumentId, EpcRating, FileType, RequirementType};
+use ports::{StorageError, StorageKey, StoreError, TextRead};
 use serde::Serialize;
+
+use super::DocumentServices;
 
 /// One suggested value and the text it was read from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -48,6 +53,74 @@ const ISSUE_WORDS: &[&str] = &[
     "assessment date",
     "date:",
 ];
+
+/// What a document's text suggests, or why there is nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentSuggestions {
+    /// False for images and PDFs without a text layer (scans).
+    pub text_found: bool,
+    /// The file could not be read within the time allowed.
+    pub timed_out: bool,
+    pub suggestions: Suggestions,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SuggestError {
+    #[error("no such document")]
+    NotFound,
+    /// Other files are being read; nothing was read.
+    #[error("too many files are being read; retry in {} s", retry_after.as_secs())]
+    Busy { retry_after: Duration },
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Reads the stored file of a document (at most the upload limit of it) and suggests what it
+/// is. Only PDFs carry text we read; an image is not even opened.
+///
+/// # Errors
+/// [`SuggestError`] saying why nothing was read.
+#[tracing::instrument(skip_all, fields(document_id = %id))]
+pub async fn document_suggestions(
+    s: DocumentServices<'_>,
+    id: DocumentId,
+) -> Result<DocumentSuggestions, SuggestError> {
+    let document = s.store.get_document(id).await?.ok_or(SuggestError::NotFound)?;
+    let nothing = |timed_out| DocumentSuggestions {
+        text_found: false,
+        timed_out,
+        suggestions: Suggestions::default(),
+    };
+    if document.file.file_type != FileType::Pdf {
+        return Ok(nothing(false));
+    }
+    let mut file = s.files.open(&StorageKey::parse(&document.file.key)?).await?;
+    let mut bytes = Vec::new();
+    while let Some(chunk) = file.next_chunk().await? {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() as u64 > s.limits.max_bytes {
+            break;
+        }
+    }
+    let read = s
+        .reader
+        .read_text(document.file.file_type, bytes)
+        .await
+        .map_err(|busy| SuggestError::Busy {
+            retry_after: busy.retry_after,
+        })?;
+    Ok(match read {
+        TextRead::Text(Some(text)) => DocumentSuggestions {
+            text_found: true,
+            timed_out: false,
+            suggestions: suggest(&text),
+        },
+        TextRead::Text(None) => nothing(false),
+        TextRead::TimedOut => nothing(true),
+    })
+}
 
 /// Reads the suggestions out of `text`.
 pub fn suggest(text: &str) -> Suggestions {

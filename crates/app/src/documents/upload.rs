@@ -2,32 +2,20 @@
 //! judged by its first bytes; only a whole, accepted file is recorded, with the property's
 //! re-evaluation, in one transaction. A refused or broken upload leaves nothing behind.
 
-use chrono::NaiveDate;
 use domain::{
     AuditAction, ClientId, DisplayName, Document, DocumentId, DocumentStatus, FileType, FileTypeError, NewAuditEntry,
     PropertyId, SNIFF_BYTES, StatedFacts, StoredFile, UserId,
 };
 use futures_util::{Stream, StreamExt};
-use ports::{
-    Clock, DocumentStore, DocumentUpload, RateLimiter, StorageError, StorageKey, Store, StoreError, WriteEvidenceError,
-};
+use ports::{DocumentUpload, StorageError, StorageKey, StoreError, WriteEvidenceError};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use super::DocumentServices;
 use super::evaluation::{evaluate_property, status_changes};
 use crate::RequestContext;
 use crate::limits::{self, Limit, WhenFull};
-
-/// The ports an upload takes, and its bounds.
-#[derive(Clone, Copy)]
-pub struct UploadServices<'a> {
-    pub store: &'a dyn Store,
-    pub files: &'a dyn DocumentStore,
-    pub clock: &'a dyn Clock,
-    pub limiter: &'a dyn RateLimiter,
-    pub limits: UploadLimits,
-}
 
 /// How much may be uploaded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,15 +28,6 @@ pub struct UploadLimits {
     pub per_user_per_hour: u32,
 }
 
-impl std::fmt::Debug for UploadServices<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UploadServices")
-            .field("files", &self.files.name())
-            .field("limits", &self.limits)
-            .finish_non_exhaustive()
-    }
-}
-
 /// What comes with the file.
 #[derive(Debug, Clone)]
 pub struct NewUpload {
@@ -57,8 +36,6 @@ pub struct NewUpload {
     pub display_name: DisplayName,
     pub stated: StatedFacts,
     pub uploaded_by: Option<UserId>,
-    /// The day in the UK, for the re-evaluation.
-    pub today: NaiveDate,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -88,12 +65,14 @@ pub enum UploadError {
     Store(#[from] StoreError),
 }
 
-/// Takes one file. `chunks` is the body as it arrives; it is never held whole.
+/// Takes one file. `chunks` is the body as it arrives; it is never held whole. The property is
+/// re-evaluated as of today in the UK, by the services' clock.
 ///
 /// # Errors
 /// [`UploadError`] saying why nothing was recorded.
+#[tracing::instrument(skip_all, fields(client_id = %upload.client_id, property_id = %upload.property_id))]
 pub async fn upload_document<S, E>(
-    s: UploadServices<'_>,
+    s: DocumentServices<'_>,
     upload: NewUpload,
     chunks: S,
     ctx: &RequestContext,
@@ -145,7 +124,7 @@ where
     };
     writer.finish().await?;
 
-    let now = s.clock.now();
+    let (now, today) = (s.clock.now(), s.clock.today());
     let document = Document {
         id,
         client_id: upload.client_id,
@@ -178,10 +157,10 @@ where
     // The status changes are computed from a snapshot of the property's evidence and written only
     // if it is still current; a concurrent change means computing them again.
     for attempt in 1..=MAX_ATTEMPTS {
-        let before = evaluate_property(property, &evidence.documents, upload.today);
+        let before = evaluate_property(property, &evidence.documents, today);
         let mut with_new = evidence.documents.clone();
         with_new.push(document.clone());
-        let after = evaluate_property(property, &with_new, upload.today);
+        let after = evaluate_property(property, &with_new, today);
         let mut entries = vec![entry.clone()];
         entries.extend(status_changes(property, &before, &after, now, ctx));
         let failure = match s

@@ -11,6 +11,14 @@ use uuid::Uuid;
 use super::Links;
 use crate::RequestContext;
 
+/// The ports the operators' email use cases take.
+#[derive(Debug, Clone, Copy)]
+pub struct MailServices<'a> {
+    pub store: &'a dyn Store,
+    pub clock: &'a dyn Clock,
+    pub links: &'a Links,
+}
+
 /// An operator's email to a client, parsed at the edge.
 #[derive(Debug, Clone)]
 pub struct ManualEmail {
@@ -31,14 +39,14 @@ pub enum ManualEmailError {
 ///
 /// # Errors
 /// [`ManualEmailError::UnknownClient`], or a store failure (nothing is queued then).
+#[tracing::instrument(skip_all, fields(client_id = %client_id))]
 pub async fn send_manual_email(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    links: &Links,
+    s: MailServices<'_>,
     client_id: ClientId,
     email: ManualEmail,
     ctx: &RequestContext,
 ) -> Result<MessageId, ManualEmailError> {
+    let (store, clock, links) = (s.store, s.clock, s.links);
     let client = store
         .get_client(client_id)
         .await?
@@ -70,8 +78,8 @@ pub async fn send_manual_email(
 ///
 /// # Errors
 /// [`StoreError`] when the store fails.
-pub async fn list_messages(store: &dyn Store, filter: &MessageFilter) -> Result<MessagePage, StoreError> {
-    store.list_messages(filter).await
+pub async fn list_messages(s: MailServices<'_>, filter: &MessageFilter) -> Result<MessagePage, StoreError> {
+    s.store.list_messages(filter).await
 }
 
 /// Applies a delivery or bounce report to the email the provider knows as `provider_id`.
@@ -81,10 +89,9 @@ pub async fn list_messages(store: &dyn Store, filter: &MessageFilter) -> Result<
 /// # Errors
 /// [`StoreError`] when the store fails; the provider should then send the report again.
 pub async fn apply_provider_event(
-    store: &dyn Store,
-    clock: &dyn Clock,
+    s: MailServices<'_>,
     provider_id: &str,
     event: &DeliveryEvent,
 ) -> Result<bool, StoreError> {
-    store.apply_delivery_event(provider_id, event, clock.now()).await
+    s.store.apply_delivery_event(provider_id, event, s.clock.now()).await
 }

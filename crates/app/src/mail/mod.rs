@@ -6,4 +6,6 @@ mod messages;
 
 pub use delivery::{DeliveryPolicy, DeliveryReport, DeliveryServices, deliver_due, drain};
 pub use links::Links;
-pub use messages::{ManualEmail, ManualEmailError, apply_provider_event, list_messages, send_manual_email};
+pub use messages::{
+    MailServices, ManualEmail, ManualEmailError, apply_provider_event, list_messages, send_manual_email,
+};

@@ -6,10 +6,11 @@ use std::time::Duration;
 use domain::{
     AuditAction, Client, ClientId, Intake, NewAuditEntry, OnboardingStatus, Property, PropertyId, SubscriptionStatus,
 };
-use ports::{Clock, CreateClientError, RateLimiter, Store, StoreError};
+use ports::{CreateClientError, StoreError};
 use serde_json::json;
 use uuid::Uuid;
 
+use super::OnboardingServices;
 use crate::RequestContext;
 use crate::limits::{Limit, WhenFull};
 
@@ -52,14 +53,13 @@ pub enum SubmitIntakeError {
 /// [`SubmitIntakeError::RateLimited`] when the source address is over its limit,
 /// [`SubmitIntakeError::DuplicateEmail`] when the email is taken (nothing is written), and
 /// [`SubmitIntakeError::Store`] when the store fails.
+#[tracing::instrument(skip_all)]
 pub async fn submit_intake(
-    store: &(impl Store + ?Sized),
-    clock: &(impl Clock + ?Sized),
-    limiter: &(impl RateLimiter + ?Sized),
-    limits: IntakeLimits,
+    s: OnboardingServices<'_>,
     intake: Intake,
     ctx: &RequestContext,
 ) -> Result<IntakeReceipt, SubmitIntakeError> {
+    let (store, clock, limiter, limits) = (s.store, s.clock, s.limiter, s.intake_limits);
     if let Some(address) = ctx.address_bucket() {
         // A broken or full limiter must not stop sign-ups: the store's unique email still holds.
         let limit = Limit {

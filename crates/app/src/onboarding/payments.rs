@@ -6,7 +6,8 @@ use ports::{BillingChange, EventOutcome, PaymentEvent, ProvisionOutcome, StoreEr
 use serde_json::json;
 use uuid::Uuid;
 
-use super::provision::{ProvisionError, ProvisionServices, provision_client};
+use super::OnboardingServices;
+use super::provision::{ProvisionError, provision_client};
 use crate::RequestContext;
 
 /// What handling an event did.
@@ -26,14 +27,43 @@ pub enum PaymentEventReport {
     },
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum WebhookReceiveError {
+    /// No webhook secret is configured: nothing can be checked, so nothing is taken.
+    #[error("the payment webhook is not configured")]
+    NotConfigured,
+    #[error(transparent)]
+    Refused(#[from] ports::WebhookError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Checks a webhook delivery (its signature over the raw `body`) and handles its event.
+///
+/// # Errors
+/// [`WebhookReceiveError`]: not configured, refused, or the event could not be recorded (the
+/// provider should deliver it again).
+#[tracing::instrument(skip_all)]
+pub async fn receive_payment_webhook(
+    s: OnboardingServices<'_>,
+    body: &[u8],
+    signature: Option<&str>,
+    ctx: &RequestContext,
+) -> Result<PaymentEventReport, WebhookReceiveError> {
+    let webhook = s.webhook.ok_or(WebhookReceiveError::NotConfigured)?;
+    let event = webhook.verify(body, signature, s.clock.now())?;
+    Ok(handle_payment_event(s, &event, ctx).await?)
+}
+
 /// Records and applies a verified payment event.
 ///
 /// # Errors
 /// [`StoreError`] when the event could not be recorded: nothing is recorded then, and the
 /// provider should deliver it again. A provisioning failure is reported in the result instead
 /// (the payment is recorded; the client is FAILED for an operator to re-run).
+#[tracing::instrument(skip_all, fields(event_id = %event.id))]
 pub async fn handle_payment_event(
-    s: ProvisionServices<'_>,
+    s: OnboardingServices<'_>,
     event: &PaymentEvent,
     ctx: &RequestContext,
 ) -> Result<PaymentEventReport, StoreError> {
@@ -115,7 +145,7 @@ fn event_metadata(event: &PaymentEvent) -> serde_json::Value {
     metadata
 }
 
-fn receipt_email(s: ProvisionServices<'_>, client: &Client, properties: usize, event: &PaymentEvent) -> OutgoingEmail {
+fn receipt_email(s: OnboardingServices<'_>, client: &Client, properties: usize, event: &PaymentEvent) -> OutgoingEmail {
     OutgoingEmail {
         id: MessageId::from_uuid(Uuid::now_v7()),
         client_id: Some(client.id),

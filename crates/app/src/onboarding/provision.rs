@@ -9,21 +9,13 @@ use domain::{
     Property, Requirement, RequirementId, Role, UserId, UserStatus,
 };
 use identity::TOKEN_TTL;
-use ports::{Clock, NewPortalAccount, ProvisionOutcome, ProvisioningWrite, Store, StoreError};
+use ports::{NewPortalAccount, ProvisionOutcome, ProvisioningWrite, StoreError};
 use provisioning::{PlanError, PropertyNeeds};
 use serde_json::json;
 use uuid::Uuid;
 
+use super::OnboardingServices;
 use crate::RequestContext;
-use crate::mail::Links;
-
-/// The ports provisioning takes.
-#[derive(Debug, Clone, Copy)]
-pub struct ProvisionServices<'a> {
-    pub store: &'a dyn Store,
-    pub clock: &'a dyn Clock,
-    pub links: &'a Links,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProvisionError {
@@ -43,8 +35,9 @@ pub enum ProvisionError {
 ///
 /// # Errors
 /// [`ProvisionError`] saying why the client is not provisioned.
+#[tracing::instrument(skip_all, fields(client_id = %client_id))]
 pub async fn provision_client(
-    s: ProvisionServices<'_>,
+    s: OnboardingServices<'_>,
     client_id: ClientId,
     ctx: &RequestContext,
 ) -> Result<ProvisionOutcome, ProvisionError> {
@@ -106,7 +99,7 @@ pub async fn provision_client(
 
 /// FAILED with the reason, audited as a run that started and failed.
 async fn record_failure(
-    s: ProvisionServices<'_>,
+    s: OnboardingServices<'_>,
     client: &Client,
     reason: &str,
     ctx: &RequestContext,
@@ -150,7 +143,7 @@ fn needs_of(property: &Property) -> PropertyNeeds {
 }
 
 /// The client's portal user, invited, and the email that will carry its setup link.
-fn new_account(s: ProvisionServices<'_>, client: &Client, now: DateTime<Utc>) -> NewPortalAccount {
+fn new_account(s: OnboardingServices<'_>, client: &Client, now: DateTime<Utc>) -> NewPortalAccount {
     let user = PortalUser {
         id: UserId::from_uuid(Uuid::now_v7()),
         email: client.details.email.clone(),

@@ -1,7 +1,9 @@
 //! Where an intake stands and what the client should do next.
 
 use domain::{ClientId, OnboardingStatus, SubscriptionStatus};
-use ports::{Store, StoreError};
+use ports::StoreError;
+
+use super::OnboardingServices;
 
 /// The next step a client should take, as a stable code and a sentence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,8 +44,8 @@ pub struct IntakeStatus {
 
 /// # Errors
 /// [`StoreError`] when the store fails; an unknown client is `Ok(None)`.
-pub async fn intake_status(store: &(impl Store + ?Sized), id: ClientId) -> Result<Option<IntakeStatus>, StoreError> {
-    let Some(client) = store.get_client(id).await? else {
+pub async fn intake_status(s: OnboardingServices<'_>, id: ClientId) -> Result<Option<IntakeStatus>, StoreError> {
+    let Some(client) = s.store.get_client(id).await? else {
         return Ok(None);
     };
     let next_step = match client.onboarding_status {

@@ -3,17 +3,17 @@
 
 use actix_multipart::{Field, Multipart};
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use app::documents::{NewUpload, UploadError, UploadServices};
+use app::documents::{NewUpload, UploadError};
 use domain::{ClientId, DisplayName, FileTypeError, PropertyId, StatedFacts, UserId};
 use futures_util::{StreamExt, TryStreamExt};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::date_field;
-use crate::clock::london_date;
-use crate::http::auth::actor_context;
-use crate::http::auth::session::{AdminSession, ClientSession};
-use crate::http::problem::{ApiError, FieldError, Problem};
+
+use crate::api::auth::actor_context;
+use crate::api::problem::{ApiError, FieldError, Problem};
+use crate::session::{AdminSession, ClientSession};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -147,7 +147,6 @@ async fn store_file(
             "send property_id before the file".into(),
         ));
     };
-    const NO_PROPERTY: ApiError = ApiError::NotFound("no property of this client has this id");
     let property_id: PropertyId = raw.trim().parse().map_err(|_| NO_PROPERTY)?;
     let file_name = field
         .content_disposition()
@@ -159,39 +158,37 @@ async fn store_file(
         display_name: DisplayName::from_client(&file_name),
         stated: fields.stated,
         uploaded_by,
-        today: london_date(state.clock.now()),
-    };
-    let services = UploadServices {
-        store: &*state.store,
-        files: &*state.documents,
-        clock: &*state.clock,
-        limiter: &*state.rate_limiter,
-        limits: state.upload_limits,
     };
     let chunks = field.map(|chunk| chunk.map(|bytes| bytes.to_vec()).map_err(|e| e.to_string()));
-    let document = app::documents::upload_document(services, upload, Box::pin(chunks), ctx)
-        .await
-        .map_err(|e| match e {
-            UploadError::UnknownProperty => NO_PROPERTY,
-            UploadError::TooLarge { max_bytes } => ApiError::PayloadTooLarge {
-                limit: usize::try_from(max_bytes).unwrap_or(usize::MAX),
-            },
-            UploadError::QuotaExceeded { used, allowed } => ApiError::QuotaExceeded { used, allowed },
-            UploadError::RateLimited { retry_after } => ApiError::TooManyRequests {
-                retry_after_secs: retry_after.as_secs().max(1),
-            },
-            UploadError::Refused(FileTypeError::Empty) => invalid("file", "empty", "the file is empty".into()),
-            UploadError::Refused(FileTypeError::Unsupported) => ApiError::UnsupportedFile,
-            UploadError::Interrupted(why) => ApiError::MalformedBody(format!("the upload was cut short: {why}")),
-            UploadError::Storage(e) => ApiError::Unavailable(e.into()),
-            UploadError::Contended => ApiError::Unavailable(anyhow::anyhow!("the property's documents kept changing")),
-            UploadError::Store(e) => e.into(),
-        })?;
+    let document = app::documents::upload_document(state.documents(), upload, Box::pin(chunks), ctx).await?;
     Ok(HttpResponse::Created().json(Uploaded {
         document_id: document.id.as_uuid(),
         status: "PENDING",
     }))
 }
+
+impl From<UploadError> for ApiError {
+    fn from(error: UploadError) -> Self {
+        match error {
+            UploadError::UnknownProperty => NO_PROPERTY,
+            UploadError::TooLarge { max_bytes } => Self::PayloadTooLarge {
+                limit: usize::try_from(max_bytes).unwrap_or(usize::MAX),
+            },
+            UploadError::QuotaExceeded { used, allowed } => Self::QuotaExceeded { used, allowed },
+            UploadError::RateLimited { retry_after } => Self::TooManyRequests {
+                retry_after_secs: retry_after.as_secs().max(1),
+            },
+            UploadError::Refused(FileTypeError::Empty) => invalid("file", "empty", "the file is empty".into()),
+            UploadError::Refused(FileTypeError::Unsupported) => Self::UnsupportedFile,
+            UploadError::Interrupted(why) => Self::MalformedBody(format!("the upload was cut short: {why}")),
+            UploadError::Storage(e) => Self::Unavailable(e.into()),
+            UploadError::Contended => Self::Unavailable(anyhow::anyhow!("the property's documents kept changing")),
+            UploadError::Store(e) => e.into(),
+        }
+    }
+}
+
+const NO_PROPERTY: ApiError = ApiError::NotFound("no property of this client has this id");
 
 fn invalid(field: &str, code: &'static str, message: String) -> ApiError {
     ApiError::Validation(vec![FieldError {

@@ -2,15 +2,13 @@
 //! operator about to verify it. Read on request from the stored file; it never changes a status.
 
 use actix_web::{HttpResponse, get, web};
-use app::documents::{Suggestions, suggest};
+use app::documents::Suggestions;
 use domain::DocumentId;
-use ports::StorageKey;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::extraction::Extracted;
-use crate::http::auth::session::AdminSession;
-use crate::http::problem::{ApiError, Problem};
+use crate::api::problem::{ApiError, Problem};
+use crate::session::AdminSession;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -46,46 +44,14 @@ pub async fn suggestions(
     _admin: AdminSession,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    const NO_DOCUMENT: ApiError = ApiError::NotFound("no document has this id");
-    let id: DocumentId = path.parse().map_err(|_| NO_DOCUMENT)?;
-    let document = state.store.get_document(id).await?.ok_or(NO_DOCUMENT)?;
-    if document.file.file_type != domain::FileType::Pdf {
-        // Only PDFs carry text we read; an image is not even opened.
-        return Ok(HttpResponse::Ok().json(SuggestionsView {
-            document_id: id.as_uuid(),
-            text_found: false,
-            timed_out: false,
-            suggestions: Suggestions::default(),
-        }));
-    }
-    let key = StorageKey::parse(&document.file.key).map_err(|e| ApiError::Unexpected(e.into()))?;
-    let mut reader = state
-        .documents
-        .open(&key)
-        .await
-        .map_err(|e| ApiError::Unavailable(e.into()))?;
-    let mut bytes = Vec::new();
-    while let Some(chunk) = reader.next_chunk().await.map_err(super::storage_error)? {
-        bytes.extend_from_slice(&chunk);
-        if bytes.len() as u64 > state.upload_limits.max_bytes {
-            break;
-        }
-    }
-    let read = state
-        .extraction
-        .text_of(document.file.file_type, bytes)
-        .await
-        .map_err(|busy| ApiError::Busy {
-            retry_after_secs: busy.retry_after.as_secs().max(1),
-        })?;
-    let (text, timed_out) = match read {
-        Extracted::Text(text) => (text, false),
-        Extracted::TimedOut => (None, true),
-    };
+    let id: DocumentId = path
+        .parse()
+        .map_err(|_| ApiError::NotFound("no document has this id"))?;
+    let found = app::documents::document_suggestions(state.documents(), id).await?;
     Ok(HttpResponse::Ok().json(SuggestionsView {
         document_id: id.as_uuid(),
-        text_found: text.is_some(),
-        timed_out,
-        suggestions: text.as_deref().map(suggest).unwrap_or_default(),
+        text_found: found.text_found,
+        timed_out: found.timed_out,
+        suggestions: found.suggestions,
     }))
 }

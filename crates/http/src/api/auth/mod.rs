@@ -1,20 +1,18 @@
 //! `/api/auth/*` (sign in and out, set a password, who am I) and the admin's switches for users.
 
 pub mod recovery;
-pub mod session;
 
 use actix_web::cookie::{Cookie, SameSite, time};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use app::RequestContext;
-use app::access::{AccessFailure, SetPasswordError, SetUserEnabledError, SignInError};
-use domain::{Actor, ActorRole, AuditAction, NewAuditEntry, UserId};
-use identity::PasswordError;
+use app::access::{AccessFailure, PasswordError, SetPasswordError, SetUserEnabledError, SignInError};
+use domain::{Actor, ActorRole, UserId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use self::session::{AdminSession, COOKIE, SignedIn};
-use crate::http::problem::{ApiError, FieldError, Problem};
+use crate::api::problem::{ApiError, FieldError, Problem};
+use crate::session::{AdminSession, COOKIE, SignedIn};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -61,6 +59,49 @@ pub struct UserStatusResponse {
     user_id: Uuid,
     #[schema(example = "DISABLED")]
     status: String,
+}
+
+impl From<SignInError> for ApiError {
+    fn from(error: SignInError) -> Self {
+        match error {
+            SignInError::InvalidCredentials => Self::InvalidCredentials,
+            SignInError::Disabled => Self::AccountDisabled,
+            SignInError::SecondFactor => Self::InvalidSecondFactor,
+            SignInError::Throttled { retry_after } => Self::TooManyRequests {
+                retry_after_secs: retry_after.as_secs().max(1),
+            },
+            SignInError::Busy { retry_after } => Self::Busy {
+                retry_after_secs: retry_after.as_secs().max(1),
+            },
+            SignInError::Failure(f) => f.into(),
+        }
+    }
+}
+
+impl From<SetPasswordError> for ApiError {
+    fn from(error: SetPasswordError) -> Self {
+        match error {
+            SetPasswordError::InvalidToken => Self::InvalidToken,
+            SetPasswordError::WeakPassword(problem) => Self::Validation(vec![password_error(problem)]),
+            SetPasswordError::Busy { retry_after } => Self::Busy {
+                retry_after_secs: retry_after.as_secs().max(1),
+            },
+            SetPasswordError::Failure(f) => f.into(),
+        }
+    }
+}
+
+impl From<SetUserEnabledError> for ApiError {
+    fn from(error: SetUserEnabledError) -> Self {
+        match error {
+            SetUserEnabledError::UnknownUser => Self::NotFound("no user has this id"),
+            SetUserEnabledError::LastActiveAdmin => Self::StateConflict {
+                code: "last_active_admin",
+                detail: "this is the last active admin; enable or create another admin first",
+            },
+            SetUserEnabledError::Failure(f) => f.into(),
+        }
+    }
 }
 
 impl From<AccessFailure> for ApiError {
@@ -112,20 +153,8 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = state.request_context(&req);
-    let signed_in = app::access::sign_in(state.access(), &body.email, &body.password, body.totp.as_deref(), &ctx)
-        .await
-        .map_err(|e| match e {
-            SignInError::InvalidCredentials => ApiError::InvalidCredentials,
-            SignInError::Disabled => ApiError::AccountDisabled,
-            SignInError::SecondFactor => ApiError::InvalidSecondFactor,
-            SignInError::Throttled { retry_after } => ApiError::TooManyRequests {
-                retry_after_secs: retry_after.as_secs().max(1),
-            },
-            SignInError::Busy { retry_after } => ApiError::Busy {
-                retry_after_secs: retry_after.as_secs().max(1),
-            },
-            SignInError::Failure(f) => f.into(),
-        })?;
+    let signed_in =
+        app::access::sign_in(state.access(), &body.email, &body.password, body.totp.as_deref(), &ctx).await?;
     let token = signed_in.token.expose().to_owned();
     let expires_in = signed_in.expires_in.num_seconds();
     Ok(HttpResponse::Ok()
@@ -155,28 +184,7 @@ pub async fn login(
 #[post("/api/auth/logout")]
 pub async fn logout(state: web::Data<AppState>, req: HttpRequest, session: SignedIn) -> Result<HttpResponse, ApiError> {
     let ctx = actor_context(&state, &req, &session);
-    let mut entry = NewAuditEntry::new(
-        Uuid::now_v7(),
-        state.clock.now(),
-        AuditAction::LoggedOut,
-        ctx.actor.clone(),
-    );
-    entry.client_id = session.user.client_id;
-    entry.resource_type = Some("user".into());
-    entry.resource_id = Some(session.user.id.to_string());
-    entry.request_id = ctx.request_id.clone();
-    entry.metadata = Some(serde_json::json!({ "session_id": session.claims.session_id() }));
-    let claims = &session.claims;
-    state
-        .store
-        .revoke_session(
-            claims.session_id(),
-            session.user.id,
-            claims.expires_at(),
-            state.clock.now(),
-            &entry,
-        )
-        .await?;
+    app::access::sign_out(state.access(), &session.claims, &session.user, &ctx).await?;
     Ok(HttpResponse::NoContent()
         .cookie(session_cookie(
             String::new(),
@@ -205,16 +213,7 @@ pub async fn set_password(
     body: web::Json<SetPasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = state.request_context(&req);
-    app::access::set_password(state.access(), &body.token, &body.password, &ctx)
-        .await
-        .map_err(|e| match e {
-            SetPasswordError::InvalidToken => ApiError::InvalidToken,
-            SetPasswordError::WeakPassword(problem) => ApiError::Validation(vec![password_error(problem)]),
-            SetPasswordError::Busy { retry_after } => ApiError::Busy {
-                retry_after_secs: retry_after.as_secs().max(1),
-            },
-            SetPasswordError::Failure(f) => f.into(),
-        })?;
+    app::access::set_password(state.access(), &body.token, &body.password, &ctx).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -259,19 +258,9 @@ async fn switch_user(
     user_id: &str,
     enabled: bool,
 ) -> Result<HttpResponse, ApiError> {
-    const NOT_FOUND: ApiError = ApiError::NotFound("no user has this id");
-    let user_id: UserId = user_id.parse().map_err(|_| NOT_FOUND)?;
+    let user_id: UserId = user_id.parse().map_err(|_| ApiError::NotFound("no user has this id"))?;
     let ctx = actor_context(&state, &req, &session.0);
-    let user = app::access::set_user_enabled(state.access(), user_id, enabled, &ctx)
-        .await
-        .map_err(|e| match e {
-            SetUserEnabledError::UnknownUser => NOT_FOUND,
-            SetUserEnabledError::LastActiveAdmin => ApiError::StateConflict {
-                code: "last_active_admin",
-                detail: "this is the last active admin; enable or create another admin first",
-            },
-            SetUserEnabledError::Failure(f) => f.into(),
-        })?;
+    let user = app::access::set_user_enabled(state.access(), user_id, enabled, &ctx).await?;
     Ok(HttpResponse::Ok().json(UserStatusResponse {
         user_id: user.id.as_uuid(),
         status: user.status.to_string(),

@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::http::auth::actor_context;
-use crate::http::auth::session::AdminSession;
-use crate::http::problem::{ApiError, FieldError, Problem};
+use crate::api::auth::actor_context;
+use crate::api::problem::{ApiError, FieldError, Problem};
+use crate::session::AdminSession;
 use crate::state::AppState;
 
 mod webhook;
@@ -155,7 +155,7 @@ pub async fn list_messages(
     query: web::Query<MessageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (filter, page, per_page) = parse_filter(&query)?;
-    let found = app::mail::list_messages(&*state.store, &filter).await?;
+    let found = app::mail::list_messages(state.mail(), &filter).await?;
     Ok(HttpResponse::Ok().json(MessageList {
         items: found.items.into_iter().map(MessageView::from).collect(),
         page,
@@ -202,8 +202,7 @@ pub async fn email_client(
     path: web::Path<String>,
     body: web::Json<ManualEmailRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    const NOT_FOUND: ApiError = ApiError::NotFound("no client has this id");
-    let client_id: ClientId = path.parse().map_err(|_| NOT_FOUND)?;
+    let client_id: ClientId = path.parse().map_err(|_| ApiError::NotFound("no client has this id"))?;
     let mut errors = Vec::new();
     let subject = BoundedText::parse(&body.subject, 200)
         .map_err(|e| errors.push(field_error("subject", e.code(), e.to_string())))
@@ -216,12 +215,7 @@ pub async fn email_client(
     };
     let ctx = actor_context(&state, &req, &session.0);
     let email = ManualEmail { subject, message };
-    let id = app::mail::send_manual_email(&*state.store, &*state.clock, &state.links, client_id, email, &ctx)
-        .await
-        .map_err(|e| match e {
-            ManualEmailError::UnknownClient => NOT_FOUND,
-            ManualEmailError::Store(e) => e.into(),
-        })?;
+    let id = app::mail::send_manual_email(state.mail(), client_id, email, &ctx).await?;
     state.email_queued();
     Ok(HttpResponse::Accepted().json(QueuedMessage {
         message_id: id.as_uuid(),
@@ -244,5 +238,14 @@ fn delivery_event(
             reason: reason.unwrap_or_else(|| "bounced".into()),
         }),
         _ => None,
+    }
+}
+
+impl From<ManualEmailError> for ApiError {
+    fn from(error: ManualEmailError) -> Self {
+        match error {
+            ManualEmailError::UnknownClient => Self::NotFound("no client has this id"),
+            ManualEmailError::Store(e) => e.into(),
+        }
     }
 }

@@ -19,7 +19,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::http::problem::ApiError;
+use app::documents::{DocumentReadError, SuggestError};
+use ports::StorageError;
+
+use crate::api::problem::ApiError;
 
 /// A document as listed.
 #[derive(Debug, Serialize, ToSchema)]
@@ -67,7 +70,7 @@ impl From<Document> for DocumentView {
 /// A `YYYY-MM-DD` field, or a problem naming it.
 fn date_field(field: &str, raw: &str) -> Result<NaiveDate, ApiError> {
     raw.trim().parse().map_err(|_| {
-        ApiError::Validation(vec![crate::http::problem::FieldError {
+        ApiError::Validation(vec![crate::api::problem::FieldError {
             field: field.into(),
             code: "invalid_date",
             message: format!("`{raw}` is not a date written YYYY-MM-DD"),
@@ -77,9 +80,32 @@ fn date_field(field: &str, raw: &str) -> Result<NaiveDate, ApiError> {
 
 /// A storage failure: unavailable storage is worth retrying (503); a recorded document whose file
 /// is missing is our fault and is logged whole (500).
-fn storage_error(error: ports::StorageError) -> ApiError {
+fn storage_error(error: StorageError) -> ApiError {
     match error {
-        ports::StorageError::Unavailable(_) => ApiError::Unavailable(error.into()),
+        StorageError::Unavailable(_) => ApiError::Unavailable(error.into()),
         other => ApiError::Unexpected(anyhow::anyhow!("a recorded document's file: {other}")),
+    }
+}
+
+impl From<DocumentReadError> for ApiError {
+    fn from(error: DocumentReadError) -> Self {
+        match error {
+            DocumentReadError::NotFound => Self::NotFound("no document or client has this id"),
+            DocumentReadError::Storage(e) => storage_error(e),
+            DocumentReadError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<SuggestError> for ApiError {
+    fn from(error: SuggestError) -> Self {
+        match error {
+            SuggestError::NotFound => Self::NotFound("no document has this id"),
+            SuggestError::Busy { retry_after } => Self::Busy {
+                retry_after_secs: retry_after.as_secs().max(1),
+            },
+            SuggestError::Storage(e) => storage_error(e),
+            SuggestError::Store(e) => e.into(),
+        }
     }
 }

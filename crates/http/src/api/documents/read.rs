@@ -3,12 +3,13 @@
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, get, web};
+use app::documents::Reader;
 use domain::{ClientId, Document, DocumentId};
 use ports::DocumentDownload;
 
 use super::DocumentView;
-use crate::http::auth::session::{AdminSession, ClientSession};
-use crate::http::problem::{ApiError, Problem};
+use crate::api::problem::{ApiError, Problem};
+use crate::session::{AdminSession, ClientSession};
 use crate::state::AppState;
 
 const NO_DOCUMENT: ApiError = ApiError::NotFound("no document has this id");
@@ -25,7 +26,7 @@ const NO_DOCUMENT: ApiError = ApiError::NotFound("no document has this id");
 )]
 #[get("/api/client/documents")]
 pub async fn client_list(state: web::Data<AppState>, session: ClientSession) -> Result<HttpResponse, ApiError> {
-    list(&state, session.client.id).await
+    list(&state, Reader::Client(session.client.id), session.client.id).await
 }
 
 /// A client's documents, newest first.
@@ -46,14 +47,12 @@ pub async fn admin_list(
     _admin: AdminSession,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    const NO_CLIENT: ApiError = ApiError::NotFound("no client has this id");
-    let client_id: ClientId = path.parse().map_err(|_| NO_CLIENT)?;
-    state.store.get_client(client_id).await?.ok_or(NO_CLIENT)?;
-    list(&state, client_id).await
+    let client_id: ClientId = path.parse().map_err(|_| ApiError::NotFound("no client has this id"))?;
+    list(&state, Reader::Operator, client_id).await
 }
 
-async fn list(state: &AppState, client_id: ClientId) -> Result<HttpResponse, ApiError> {
-    let documents = state.store.list_documents(client_id).await?;
+async fn list(state: &AppState, reader: Reader, client_id: ClientId) -> Result<HttpResponse, ApiError> {
+    let documents = app::documents::list_documents(state.documents(), reader, client_id).await?;
     Ok(HttpResponse::Ok().json(documents.into_iter().map(DocumentView::from).collect::<Vec<_>>()))
 }
 
@@ -75,12 +74,7 @@ pub async fn client_download(
     session: ClientSession,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let document = find(&state, &path).await?;
-    // Another client's document is as absent as one that never existed.
-    if document.client_id != session.client.id {
-        return Err(NO_DOCUMENT);
-    }
-    download(&state, document).await
+    download(&state, Reader::Client(session.client.id), &path).await
 }
 
 /// Download any document.
@@ -101,22 +95,12 @@ pub async fn admin_download(
     _admin: AdminSession,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let document = find(&state, &path).await?;
-    download(&state, document).await
+    download(&state, Reader::Operator, &path).await
 }
 
-async fn find(state: &AppState, raw_id: &str) -> Result<Document, ApiError> {
+async fn download(state: &AppState, reader: Reader, raw_id: &str) -> Result<HttpResponse, ApiError> {
     let id: DocumentId = raw_id.parse().map_err(|_| NO_DOCUMENT)?;
-    state.store.get_document(id).await?.ok_or(NO_DOCUMENT)
-}
-
-async fn download(state: &AppState, document: Document) -> Result<HttpResponse, ApiError> {
-    let key = ports::StorageKey::parse(&document.file.key).map_err(|e| ApiError::Unexpected(e.into()))?;
-    let reader = state
-        .documents
-        .open(&key)
-        .await
-        .map_err(|e| ApiError::Unavailable(e.into()))?;
+    let (document, reader) = app::documents::open_document(state.documents(), reader, id).await?;
     let size = reader.size();
     let chunks = futures_util::stream::unfold(reader, |mut reader: Box<dyn DocumentDownload>| async move {
         match reader.next_chunk().await {

@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::request_id;
+use crate::request_id;
 
 /// One invalid field of a request body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]

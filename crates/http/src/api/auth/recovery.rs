@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::actor_context;
-use super::session::AdminSession;
-use crate::http::problem::{ApiError, FieldError, Problem};
+use crate::api::problem::{ApiError, FieldError, Problem};
+use crate::session::AdminSession;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -116,26 +116,29 @@ pub async fn resend_password_setup(
     session: AdminSession,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    const NOT_FOUND: ApiError = ApiError::NotFound("no client has this id");
-    let client_id: ClientId = path.parse().map_err(|_| NOT_FOUND)?;
+    let client_id: ClientId = path.parse().map_err(|_| ApiError::NotFound("no client has this id"))?;
     let ctx = actor_context(&state, &req, &session.0);
-    app::access::resend_password_setup(state.access(), client_id, &ctx)
-        .await
-        .map_err(|e| match e {
-            ResendError::UnknownClient => NOT_FOUND,
-            ResendError::NotProvisioned => ApiError::StateConflict {
+    app::access::resend_password_setup(state.access(), client_id, &ctx).await?;
+    state.email_queued();
+    Ok(HttpResponse::Accepted().json(ResendResponse { status: "queued" }))
+}
+
+impl From<ResendError> for ApiError {
+    fn from(error: ResendError) -> Self {
+        match error {
+            ResendError::UnknownClient => Self::NotFound("no client has this id"),
+            ResendError::NotProvisioned => Self::StateConflict {
                 code: "not_provisioned",
                 detail: "the client has no portal user yet; provision it first",
             },
-            ResendError::PasswordAlreadySet => ApiError::StateConflict {
+            ResendError::PasswordAlreadySet => Self::StateConflict {
                 code: "password_already_set",
                 detail: "the client's user has set a password; they can use forgot-password",
             },
-            ResendError::RateLimited { retry_after } => ApiError::TooManyRequests {
+            ResendError::RateLimited { retry_after } => Self::TooManyRequests {
                 retry_after_secs: retry_after.as_secs().max(1),
             },
             ResendError::Failure(f) => f.into(),
-        })?;
-    state.email_queued();
-    Ok(HttpResponse::Accepted().json(ResendResponse { status: "queued" }))
+        }
+    }
 }

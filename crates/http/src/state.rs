@@ -1,20 +1,24 @@
-//! What every handler shares: the ports, behind `Arc<dyn …>` so one binary serves either backend.
+//! What every handler shares: the ports, behind `Arc<dyn …>` so one binary serves either backend,
+//! and the services each area's use cases are called with. Handlers take services from here;
+//! they never call a port themselves.
 
 use std::net::IpAddr;
 use std::sync::Arc;
 
 use actix_web::{HttpMessage, HttpRequest};
 use app::RequestContext;
-
-use crate::http::client_address::client_address;
-use app::access::AccessServices;
-use app::mail::Links;
-use app::onboarding::{IntakeLimits, ProvisionServices};
+use app::access::{AccessServices, LoginLimits, RandomSource, SessionSigner, TotpKey};
+use app::documents::{DocumentServices, UploadLimits};
+use app::mail::{Links, MailServices};
+use app::onboarding::{IntakeLimits, OnboardingServices};
 use domain::{Actor, RequestId};
-use identity::{RandomSource, SessionSigner, TotpKey};
-use ports::{Clock, DocumentStore, PasswordHasher, PaymentGateway, RateLimiter, Store};
+use ports::{Clock, DocumentStore, PasswordHasher, PaymentGateway, PaymentWebhook, RateLimiter, Store, TextReader};
 use secrecy::SecretString;
 use tokio::sync::Notify;
+
+use crate::background::BoundedTasks;
+use crate::client_address::client_address;
+use crate::session::UnauditedRefusals;
 
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -29,7 +33,7 @@ pub struct AppState {
     pub rng: Arc<dyn RandomSource>,
     pub secure_cookies: bool,
     pub admin_second_factor_required: bool,
-    pub login_limits: app::access::LoginLimits,
+    pub login_limits: LoginLimits,
     /// Builds every emailed link from the configured public address.
     pub links: Arc<Links>,
     /// Wakes the delivery worker after a request queues email.
@@ -40,22 +44,22 @@ pub struct AppState {
     pub postmark_webhook: Option<Arc<(String, SecretString)>>,
     /// Opens checkouts; `None` when payments are not configured.
     pub payments: Option<Arc<dyn PaymentGateway>>,
-    /// Verifies Stripe's webhook; `None` turns the webhook off (503).
-    pub stripe_webhook_secret: Option<SecretString>,
+    /// Checks Stripe's webhook; `None` turns the webhook off (503).
+    pub payment_webhook: Option<Arc<dyn PaymentWebhook>>,
     /// Proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`).
     pub trusted_proxies: Arc<[IpAddr]>,
     /// Where evidence files are kept.
     pub documents: Arc<dyn DocumentStore>,
     /// The largest evidence file, one client's quota, one user's uploads an hour.
-    pub upload_limits: app::documents::UploadLimits,
+    pub upload_limits: UploadLimits,
     /// Reads uploaded files' text for the verifying admin's suggestions, within bounds.
-    pub extraction: crate::extraction::ExtractionPool,
+    pub text_reader: Arc<dyn TextReader>,
     /// Encrypts admins' TOTP secrets at rest.
     pub totp_key: Arc<TotpKey>,
-    /// Work done after the answer (forgot-password lookups), bounded.
-    pub background: crate::bounded::BoundedTasks,
     /// Counts route guard refusals that repeat an audited one.
-    pub unaudited_refusals: Arc<crate::http::auth::session::UnauditedRefusals>,
+    pub unaudited_refusals: Arc<UnauditedRefusals>,
+    /// Work done after the answer (forgot-password lookups), bounded.
+    pub background: BoundedTasks,
 }
 
 impl AppState {
@@ -74,9 +78,34 @@ impl AppState {
         }
     }
 
-    /// The ports provisioning and payment events take.
-    pub fn provisioning(&self) -> ProvisionServices<'_> {
-        ProvisionServices {
+    /// The ports intake, checkout, payment events and provisioning take.
+    pub fn onboarding(&self) -> OnboardingServices<'_> {
+        OnboardingServices {
+            store: &*self.store,
+            clock: &*self.clock,
+            limiter: &*self.rate_limiter,
+            links: &self.links,
+            payments: self.payments.as_deref(),
+            webhook: self.payment_webhook.as_deref(),
+            intake_limits: self.intake_limits,
+        }
+    }
+
+    /// The ports the document use cases take.
+    pub fn documents(&self) -> DocumentServices<'_> {
+        DocumentServices {
+            store: &*self.store,
+            files: &*self.documents,
+            clock: &*self.clock,
+            limiter: &*self.rate_limiter,
+            reader: &*self.text_reader,
+            limits: self.upload_limits,
+        }
+    }
+
+    /// The ports the operators' email use cases take.
+    pub fn mail(&self) -> MailServices<'_> {
+        MailServices {
             store: &*self.store,
             clock: &*self.clock,
             links: &self.links,

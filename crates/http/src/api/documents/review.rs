@@ -1,16 +1,16 @@
 //! `POST /api/admin/documents/{id}/verify` and `/reject`: the operator's one-way review.
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use app::documents::ReviewDocumentError;
-use domain::{BoundedText, ConfirmedFacts, DocumentId, EpcRating, RequirementType, Review};
+use app::documents::{Decision, ReviewDocumentError};
+use domain::{BoundedText, DocumentId, EpcRating, RequirementType};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{DocumentView, date_field};
-use crate::clock::london_date;
-use crate::http::auth::actor_context;
-use crate::http::auth::session::AdminSession;
-use crate::http::problem::{ApiError, FieldError, Problem};
+
+use crate::api::auth::actor_context;
+use crate::api::problem::{ApiError, FieldError, Problem};
+use crate::session::AdminSession;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -72,7 +72,7 @@ pub async fn verify(
     path: web::Path<String>,
     body: web::Json<VerifyRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let facts = ConfirmedFacts {
+    let decision = Decision::Verify {
         requirement: choice::<RequirementType>("requirement", &body.requirement)?,
         issue_date: date_field("issue_date", &body.issue_date)?,
         expiry_date: body
@@ -91,33 +91,7 @@ pub async fn verify(
             .map(|d| date_field("exemption_expiry_date", d))
             .transpose()?,
     };
-    check_facts(&facts, london_date(state.clock.now()))?;
-    review(&state, &req, &session, &path, Review::Verify(facts)).await
-}
-
-/// Facts that cannot be true together are refused, naming the field.
-fn check_facts(facts: &ConfirmedFacts, today: chrono::NaiveDate) -> Result<(), ApiError> {
-    let problem = |field: &str, code: &'static str, message: &str| {
-        Err(ApiError::Validation(vec![FieldError {
-            field: field.into(),
-            code,
-            message: message.into(),
-        }]))
-    };
-    if facts.issue_date > today {
-        return problem("issue_date", "in_future", "a document cannot be issued after today");
-    }
-    if facts.expiry_date.is_some_and(|expiry| expiry < facts.issue_date) {
-        return problem("expiry_date", "before_issue_date", "must not be before the issue date");
-    }
-    if facts.requirement != RequirementType::Epc && facts.exemption_expiry_date.is_some() {
-        return problem("exemption_expiry_date", "not_an_epc", "only an EPC has an exemption");
-    }
-    match (facts.requirement, facts.epc_rating) {
-        (RequirementType::Epc, None) => problem("epc_rating", "required", "an EPC states its rating"),
-        (RequirementType::Epc, Some(_)) | (_, None) => Ok(()),
-        (_, Some(_)) => problem("epc_rating", "not_an_epc", "only an EPC has a rating"),
-    }
+    review(&state, &req, &session, &path, decision).await
 }
 
 /// Reject a PENDING document with a reason; it no longer counts as evidence.
@@ -150,10 +124,10 @@ pub async fn reject(
             message: e.to_string(),
         }])
     })?;
-    let review_of = Review::Reject {
+    let decision = Decision::Reject {
         reason: reason.as_str().to_owned(),
     };
-    review(&state, &req, &session, &path, review_of).await
+    review(&state, &req, &session, &path, decision).await
 }
 
 async fn review(
@@ -161,25 +135,34 @@ async fn review(
     req: &HttpRequest,
     session: &AdminSession,
     raw_id: &str,
-    decision: Review,
+    decision: Decision,
 ) -> Result<HttpResponse, ApiError> {
-    const NO_DOCUMENT: ApiError = ApiError::NotFound("no document has this id");
-    let id: DocumentId = raw_id.parse().map_err(|_| NO_DOCUMENT)?;
+    let id: DocumentId = raw_id
+        .parse()
+        .map_err(|_| ApiError::NotFound("no document has this id"))?;
     let ctx = actor_context(state, req, &session.0);
-    let now = state.clock.now();
     let reviewer = session.0.user.id;
-    let document = app::documents::review_document(&*state.store, now, london_date(now), id, decision, reviewer, &ctx)
-        .await
-        .map_err(|e| match e {
-            ReviewDocumentError::NotFound => NO_DOCUMENT,
-            ReviewDocumentError::AlreadyReviewed => ApiError::StateConflict {
+    let document = app::documents::review_document(state.documents(), id, decision, reviewer, &ctx).await?;
+    Ok(HttpResponse::Ok().json(DocumentView::from(document)))
+}
+
+impl From<ReviewDocumentError> for ApiError {
+    fn from(error: ReviewDocumentError) -> Self {
+        match error {
+            ReviewDocumentError::NotFound => Self::NotFound("no document has this id"),
+            ReviewDocumentError::AlreadyReviewed => Self::StateConflict {
                 code: "already_reviewed",
                 detail: "the document has been verified or rejected already",
             },
+            ReviewDocumentError::ImpossibleFacts(facts) => Self::Validation(vec![FieldError {
+                field: facts.field.into(),
+                code: facts.code,
+                message: facts.message.into(),
+            }]),
             ReviewDocumentError::Contended => {
-                ApiError::Unavailable(anyhow::anyhow!("the property's documents kept changing"))
+                Self::Unavailable(anyhow::anyhow!("the property's documents kept changing"))
             }
             ReviewDocumentError::Store(e) => e.into(),
-        })?;
-    Ok(HttpResponse::Ok().json(DocumentView::from(document)))
+        }
+    }
 }

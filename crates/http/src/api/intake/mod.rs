@@ -171,37 +171,9 @@ pub async fn submit(
     let intake = parse_intake(&body).map_err(ApiError::Validation)?;
     let (email, plan) = (intake.client.email.clone(), intake.client.billing_plan);
     let ctx = state.request_context(&req);
-    let receipt = app::onboarding::submit_intake(
-        &*state.store,
-        &*state.clock,
-        &*state.rate_limiter,
-        state.intake_limits,
-        intake,
-        &ctx,
-    )
-    .await
-    .map_err(|e| match e {
-        app::onboarding::SubmitIntakeError::DuplicateEmail => {
-            ApiError::Conflict("a client with this email is already registered")
-        }
-        app::onboarding::SubmitIntakeError::RateLimited { retry_after } => ApiError::TooManyRequests {
-            retry_after_secs: retry_after.as_secs().max(1),
-        },
-        app::onboarding::SubmitIntakeError::Store(e) => e.into(),
-    })?;
-    let checkout_url = match &state.payments {
-        None => None,
-        Some(gateway) => {
-            match app::onboarding::open_checkout(&**gateway, &state.links, receipt.client_id, &email, plan).await {
-                Ok(session) => Some(session.url),
-                Err(error) => {
-                    // The intake is stored; `POST /api/intake/{id}/checkout` offers payment again.
-                    tracing::error!(client_id = %receipt.client_id, error = %error, "opening the checkout failed");
-                    None
-                }
-            }
-        }
-    };
+    let receipt = app::onboarding::submit_intake(state.onboarding(), intake, &ctx).await?;
+    let offered = app::onboarding::offer_checkout(state.onboarding(), receipt.client_id, &email, plan).await;
+    let checkout_url = offered.map(|session| session.url);
     Ok(HttpResponse::Created().json(IntakeCreated {
         client_id: receipt.client_id.as_uuid(),
         onboarding_status: receipt.onboarding_status,
@@ -223,7 +195,7 @@ pub async fn submit(
 pub async fn status(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     const NOT_FOUND: ApiError = ApiError::NotFound("no intake has this id");
     let id: ClientId = path.parse().map_err(|_| NOT_FOUND)?;
-    let status = app::onboarding::intake_status(&*state.store, id)
+    let status = app::onboarding::intake_status(state.onboarding(), id)
         .await?
         .ok_or(NOT_FOUND)?;
     Ok(HttpResponse::Ok().json(IntakeStatusResponse {
@@ -235,4 +207,17 @@ pub async fn status(state: web::Data<AppState>, path: web::Path<String>) -> Resu
             message: status.next_step.message(),
         },
     }))
+}
+
+impl From<app::onboarding::SubmitIntakeError> for ApiError {
+    fn from(error: app::onboarding::SubmitIntakeError) -> Self {
+        use app::onboarding::SubmitIntakeError as E;
+        match error {
+            E::DuplicateEmail => Self::Conflict("a client with this email is already registered"),
+            E::RateLimited { retry_after } => Self::TooManyRequests {
+                retry_after_secs: retry_after.as_secs().max(1),
+            },
+            E::Store(e) => e.into(),
+        }
+    }
 }

@@ -64,27 +64,8 @@ pub struct DatabaseHealth {
 )]
 #[get("/api/health")]
 pub async fn health(state: web::Data<AppState>) -> HttpResponse {
-    let reachable = match state.store.ping().await {
-        Ok(()) => true,
-        Err(error) => {
-            tracing::warn!(error = ?error, "health check: database unreachable");
-            false
-        }
-    };
-    let audit_unsealed = if reachable {
-        state.store.unsealed_count().await.ok()
-    } else {
-        None
-    };
-    let queued = if reachable {
-        let waiting = ports::MessageFilter {
-            status: Some(domain::MessageStatus::Queued),
-            ..ports::MessageFilter::default()
-        };
-        state.store.list_messages(&waiting).await.ok().map(|page| page.total)
-    } else {
-        None
-    };
+    let store = app::operations::store_health(&*state.store).await;
+    let reachable = store.reachable;
     let body = Health {
         status: if reachable { "ok" } else { "degraded" },
         version: env!("CARGO_PKG_VERSION"),
@@ -92,10 +73,10 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
             reachable,
             backend: state.backend,
         },
-        audit_unsealed,
+        audit_unsealed: store.audit_unsealed,
         email: EmailHealth {
             mailer: state.mailer,
-            queued,
+            queued: store.emails_queued,
         },
         documents: state.documents.name(),
         rate_limiter: {
@@ -120,10 +101,20 @@ mod tests {
     use std::sync::Arc;
 
     use actix_web::{App, test, web};
+    use app::access::{RandomSource, SessionSigner, TotpKey};
     use ports::StoreError;
-    use testkit::mocks::{MockRateLimiter, MockStore};
+    use testkit::mocks::{MockDocumentStore, MockRateLimiter, MockStore, MockTextReader};
 
     use super::*;
+
+    #[derive(Debug)]
+    struct Sevens;
+
+    impl RandomSource for Sevens {
+        fn fill(&self, bytes: &mut [u8]) {
+            bytes.fill(7);
+        }
+    }
 
     fn state(store: MockStore) -> AppState {
         AppState {
@@ -138,10 +129,8 @@ mod tests {
             intake_limits: app::onboarding::IntakeLimits::default(),
             backend: "postgres",
             hasher: Arc::new(testkit::FakeHasher),
-            sessions: Arc::new(
-                identity::SessionSigner::new(&[7; 32], "test", "test", chrono::Duration::hours(1)).unwrap(),
-            ),
-            rng: Arc::new(crate::security::OsRandom),
+            sessions: Arc::new(SessionSigner::new(&[7; 32], "test", "test", chrono::Duration::hours(1)).unwrap()),
+            rng: Arc::new(Sevens),
             secure_cookies: false,
             admin_second_factor_required: false,
             login_limits: app::access::LoginLimits::default(),
@@ -150,18 +139,22 @@ mod tests {
             mailer: "outbox",
             postmark_webhook: None,
             payments: None,
-            stripe_webhook_secret: None,
+            payment_webhook: None,
             trusted_proxies: Arc::from([]),
-            documents: Arc::new(adapter_storage::LocalDocumentStore::new(std::env::temp_dir())),
+            documents: Arc::new({
+                let mut files = MockDocumentStore::new();
+                files.expect_name().return_const("local");
+                files
+            }),
             upload_limits: app::documents::UploadLimits {
                 max_bytes: 20_000_000,
                 quota_bytes: 2_000_000_000,
                 per_user_per_hour: 100,
             },
-            extraction: crate::extraction::ExtractionPool::for_this_machine(Arc::new(adapter_pdf::PdfText)),
-            totp_key: Arc::new(identity::TotpKey::generate(&crate::security::OsRandom)),
+            text_reader: Arc::new(MockTextReader::new()),
+            totp_key: Arc::new(TotpKey::generate(&Sevens)),
             unaudited_refusals: Arc::default(),
-            background: crate::bounded::BoundedTasks::new(4),
+            background: crate::background::BoundedTasks::new(4),
         }
     }
 

@@ -7,7 +7,7 @@ use domain::{
 use serde_json::Value;
 
 use super::fields::Fields;
-use crate::http::problem::FieldError;
+use crate::api::problem::FieldError;
 
 const NAME_MAX: usize = 200;
 const ADDRESS_MAX: usize = 200;

@@ -2,11 +2,12 @@
 //! (the one from the intake was lost, or the payment provider was down then).
 
 use actix_web::{HttpResponse, post, web};
-use domain::{ClientId, SubscriptionStatus};
+use app::onboarding::CheckoutError;
+use domain::ClientId;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::http::problem::{ApiError, Problem};
+use crate::api::problem::{ApiError, Problem};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -29,29 +30,24 @@ pub struct CheckoutLink {
 )]
 #[post("/api/intake/{client_id}/checkout")]
 pub async fn checkout(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    const NOT_FOUND: ApiError = ApiError::NotFound("no intake has this id");
-    let client_id: ClientId = path.parse().map_err(|_| NOT_FOUND)?;
-    let Some(gateway) = &state.payments else {
-        return Err(ApiError::NotConfigured("payments are not configured (STRIPE_API_KEY)"));
-    };
-    let client = state.store.get_client(client_id).await?.ok_or(NOT_FOUND)?;
-    if client.subscription_status != SubscriptionStatus::Pending {
-        return Err(ApiError::StateConflict {
-            code: "already_paid",
-            detail: "this intake has been paid for",
-        });
-    }
-    let details = &client.details;
-    let session = app::onboarding::open_checkout(
-        &**gateway,
-        &state.links,
-        client_id,
-        &details.email,
-        details.billing_plan,
-    )
-    .await
-    .map_err(|e| ApiError::Unavailable(e.into()))?;
+    let client_id: ClientId = path.parse().map_err(|_| ApiError::NotFound("no intake has this id"))?;
+    let session = app::onboarding::checkout_for(state.onboarding(), client_id).await?;
     Ok(HttpResponse::Ok().json(CheckoutLink {
         checkout_url: session.url,
     }))
+}
+
+impl From<CheckoutError> for ApiError {
+    fn from(error: CheckoutError) -> Self {
+        match error {
+            CheckoutError::UnknownClient => Self::NotFound("no intake has this id"),
+            CheckoutError::AlreadyPaid => Self::StateConflict {
+                code: "already_paid",
+                detail: "this intake has been paid for",
+            },
+            CheckoutError::NotConfigured => Self::NotConfigured("payments are not configured (STRIPE_API_KEY)"),
+            CheckoutError::Payment(e) => Self::Unavailable(e.into()),
+            CheckoutError::Store(e) => e.into(),
+        }
+    }
 }

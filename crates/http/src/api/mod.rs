@@ -1,14 +1,12 @@
-//! The HTTP API: routes, middleware and the OpenAPI document built from the handlers.
+//! The JSON API: routes, middleware and the OpenAPI document built from the handlers.
 
 pub mod auth;
-pub mod client_address;
 pub mod documents;
 pub mod health;
 pub mod intake;
 pub mod messages;
 pub mod payments;
 pub mod problem;
-pub mod request_id;
 
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
@@ -141,7 +139,7 @@ pub fn app(
         .wrap(cors(&cors_origins))
         .wrap(ErrorHandlers::new().default_handler(problem::problem_for_plain_errors))
         .wrap(security_headers())
-        .wrap(from_fn(request_id::middleware))
+        .wrap(from_fn(crate::request_id::middleware))
 }
 
 fn method_not_allowed(allow: String) -> actix_web::Route {

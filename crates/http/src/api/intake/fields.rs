@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use domain::{BoundedText, TextError};
 use serde_json::{Map, Value};
 
-use crate::http::problem::FieldError;
+use crate::api::problem::FieldError;
 
 /// A JSON object being read, and the errors found so far (shared with the enclosing object).
 pub struct Fields<'a> {

@@ -12,7 +12,7 @@ use subtle::ConstantTimeEq;
 use utoipa::ToSchema;
 
 use super::delivery_event;
-use crate::http::problem::{ApiError, Problem};
+use crate::api::problem::{ApiError, Problem};
 use crate::state::AppState;
 
 /// The fields of a Postmark webhook report we use; Postmark sends many more.
@@ -81,9 +81,7 @@ pub async fn postmark_webhook(
         }),
     );
     let applied = match (event, report.message_id.as_deref()) {
-        (Some(event), Some(provider_id)) => {
-            app::mail::apply_provider_event(&*state.store, &*state.clock, provider_id, &event).await?
-        }
+        (Some(event), Some(provider_id)) => app::mail::apply_provider_event(state.mail(), provider_id, &event).await?,
         _ => false,
     };
     Ok(HttpResponse::Ok().json(WebhookAck {

@@ -2,20 +2,16 @@
 //! provisioning.
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use adapter_stripe::events::parse_event;
-use adapter_stripe::signature::{TOLERANCE_SECS, verify};
 use app::RequestContext;
-use app::onboarding::{PaymentEventReport, ProvisionError};
+use app::onboarding::{PaymentEventReport, PlanError, ProvisionError, WebhookReceiveError};
 use domain::{Actor, ActorRole, ClientId};
-use ports::ProvisionOutcome;
-use provisioning::PlanError;
-use secrecy::ExposeSecret;
+use ports::{ProvisionOutcome, WebhookError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::http::auth::actor_context;
-use crate::http::auth::session::AdminSession;
-use crate::http::problem::{ApiError, Problem};
+use crate::api::auth::actor_context;
+use crate::api::problem::{ApiError, Problem};
+use crate::session::AdminSession;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -46,27 +42,13 @@ pub async fn stripe_webhook(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let Some(secret) = &state.stripe_webhook_secret else {
-        return Err(ApiError::NotConfigured(
-            "the Stripe webhook is not configured (STRIPE_WEBHOOK_SECRET)",
-        ));
-    };
-    let header = req.headers().get("Stripe-Signature").and_then(|v| v.to_str().ok());
-    verify(
-        &body,
-        header,
-        secret.expose_secret(),
-        state.clock.now().timestamp(),
-        TOLERANCE_SECS,
-    )
-    .map_err(|e| ApiError::InvalidSignature(e.to_string()))?;
-    let event = parse_event(&body).map_err(|e| ApiError::MalformedBody(e.to_string()))?;
+    let signature = req.headers().get("Stripe-Signature").and_then(|v| v.to_str().ok());
     let mut ctx: RequestContext = state.request_context(&req);
     ctx.actor = Actor {
         role: ActorRole::System,
         id: Some("stripe".into()),
     };
-    let report = app::onboarding::handle_payment_event(state.provisioning(), &event, &ctx).await?;
+    let report = app::onboarding::receive_payment_webhook(state.onboarding(), &body, signature, &ctx).await?;
     state.email_queued();
     let (status, provisioning) = match report {
         PaymentEventReport::Duplicate { provisioning } => ("duplicate", provisioning),
@@ -120,24 +102,9 @@ pub async fn provision(
     session: AdminSession,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    const NOT_FOUND: ApiError = ApiError::NotFound("no client has this id");
-    let client_id: ClientId = path.parse().map_err(|_| NOT_FOUND)?;
+    let client_id: ClientId = path.parse().map_err(|_| ApiError::NotFound("no client has this id"))?;
     let ctx = actor_context(&state, &req, &session.0);
-    let outcome = app::onboarding::provision_client(state.provisioning(), client_id, &ctx)
-        .await
-        .map_err(|e| match e {
-            ProvisionError::UnknownClient => NOT_FOUND,
-            ProvisionError::Refused(PlanError::NotPaid) => ApiError::StateConflict {
-                code: "not_paid",
-                detail: "the client has not paid; provisioning follows payment",
-            },
-            ProvisionError::Refused(PlanError::EmailTaken) => ApiError::StateConflict {
-                code: "email_taken",
-                detail: "the client's email already belongs to another account",
-            },
-            ProvisionError::Failed(reason) => ApiError::Unexpected(anyhow::anyhow!("provisioning failed: {reason}")),
-            ProvisionError::Store(e) => e.into(),
-        })?;
+    let outcome = app::onboarding::provision_client(state.onboarding(), client_id, &ctx).await?;
     state.email_queued();
     let body = match outcome {
         ProvisionOutcome::Completed {
@@ -155,4 +122,35 @@ pub async fn provision(
         },
     };
     Ok(HttpResponse::Ok().json(body))
+}
+
+impl From<WebhookReceiveError> for ApiError {
+    fn from(error: WebhookReceiveError) -> Self {
+        match error {
+            WebhookReceiveError::NotConfigured => {
+                Self::NotConfigured("the Stripe webhook is not configured (STRIPE_WEBHOOK_SECRET)")
+            }
+            WebhookReceiveError::Refused(WebhookError::Signature(why)) => Self::InvalidSignature(why),
+            WebhookReceiveError::Refused(WebhookError::Malformed(why)) => Self::MalformedBody(why),
+            WebhookReceiveError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<ProvisionError> for ApiError {
+    fn from(error: ProvisionError) -> Self {
+        match error {
+            ProvisionError::UnknownClient => Self::NotFound("no client has this id"),
+            ProvisionError::Refused(PlanError::NotPaid) => Self::StateConflict {
+                code: "not_paid",
+                detail: "the client has not paid; provisioning follows payment",
+            },
+            ProvisionError::Refused(PlanError::EmailTaken) => Self::StateConflict {
+                code: "email_taken",
+                detail: "the client's email already belongs to another account",
+            },
+            ProvisionError::Failed(reason) => Self::Unexpected(anyhow::anyhow!("provisioning failed: {reason}")),
+            ProvisionError::Store(e) => e.into(),
+        }
+    }
 }
