@@ -6,7 +6,7 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use compliance_vault::config::Settings;
@@ -18,13 +18,9 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const ADMIN: &str = "crash-admin@example.com";
 const PASSWORD: &str = "amber kite over the lettings ledger";
 
-fn binary() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_compliance-vault"));
-    command
-        .env_remove("DATABASE_URL")
-        .env("JWT_SECRET", "test-only-jwt-secret-of-at-least-32-bytes");
-    command
-}
+mod support;
+
+use support::{binary, serve};
 
 fn create_admin(dir: &Path) {
     let mut create = binary()
@@ -36,40 +32,6 @@ fn create_admin(dir: &Path) {
         .unwrap();
     writeln!(create.stdin.take().unwrap(), "{PASSWORD}").unwrap();
     assert!(create.wait().unwrap().success());
-}
-
-/// Starts `serve` with `env`; returns the process and its base address, read from its JSON log.
-/// The caller kills and waits for the process.
-#[allow(clippy::zombie_processes)]
-fn serve(dir: &Path, log: &Path, env: &[(&str, &str)]) -> (Child, String) {
-    let child = binary()
-        .arg("serve")
-        .env("DATA_DIR", dir)
-        .env("BIND_ADDR", "127.0.0.1:0")
-        .env("LOG_FORMAT", "json")
-        .env("PUBLIC_BASE_URL", "https://vault.example")
-        .env("MAIL_POLL_INTERVAL_MS", "100")
-        .env("MAIL_LEASE_SECONDS", "2")
-        .envs(env.iter().copied())
-        .stderr(std::fs::File::create(log).unwrap())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    loop {
-        let text = std::fs::read_to_string(log).unwrap_or_default();
-        let listening = text
-            .lines()
-            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-            .find(|event| event["message"] == "listening");
-        if let Some(event) = listening {
-            return (child, format!("http://127.0.0.1:{}", event["port"]));
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "the server did not start: {text}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 fn outbox(dir: &Path) -> Vec<Value> {

@@ -69,8 +69,12 @@ impl Drop for TempDir {
 }
 
 /// Starts the server on a free port with its own database; `None` when the backend is not
-/// configured (the test skips, saying so). `extra` overrides settings.
+/// configured (the test skips, saying so). `extra` overrides settings. With `TEST_LOG=1` the
+/// servers' logs are printed (one subscriber for the whole test binary; `RUST_LOG` picks levels).
 pub async fn spawn_app(backend: Backend, extra: &[(&str, &str)]) -> Option<TestApp> {
+    if std::env::var_os("TEST_LOG").is_some() {
+        compliance_vault::telemetry::init(compliance_vault::config::LogFormat::Pretty);
+    }
     let dir = std::env::temp_dir().join(format!("cv-api-{}", uuid::Uuid::new_v4().simple()));
     let mut vars: HashMap<String, String> = HashMap::from([
         ("BIND_ADDR".into(), "127.0.0.1:0".into()),

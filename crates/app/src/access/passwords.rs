@@ -29,6 +29,7 @@ pub enum IssueTokenError {
 ///
 /// # Errors
 /// [`IssueTokenError::UnknownUser`], or a store failure (nothing is queued then).
+#[tracing::instrument(skip_all, fields(user_id = %user_id, kind = ?kind))]
 pub async fn queue_password_link(
     s: AccessServices<'_>,
     user_id: UserId,
@@ -86,6 +87,7 @@ pub enum SetPasswordError {
 ///
 /// # Errors
 /// [`SetPasswordError`] saying why; nothing changes then.
+#[tracing::instrument(skip_all)]
 pub async fn set_password(
     s: AccessServices<'_>,
     token: &str,

@@ -48,6 +48,7 @@ pub async fn throttle_forgot_password(s: AccessServices<'_>, ctx: &RequestContex
 ///
 /// # Errors
 /// [`AccessFailure`] when the store fails.
+#[tracing::instrument(skip_all)]
 pub async fn send_password_link(
     s: AccessServices<'_>,
     email: &Email,
@@ -92,6 +93,7 @@ pub enum ResendError {
 ///
 /// # Errors
 /// [`ResendError`] saying why nothing was sent.
+#[tracing::instrument(skip_all, fields(client_id = %client_id))]
 pub async fn resend_password_setup(
     s: AccessServices<'_>,
     client_id: ClientId,

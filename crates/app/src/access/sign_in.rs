@@ -92,6 +92,7 @@ impl From<ports::StoreError> for SignInError {
 
 /// # Errors
 /// [`SignInError`] saying why; every refusal is audited as LOGIN_FAILED.
+#[tracing::instrument(skip_all)]
 pub async fn sign_in(
     s: AccessServices<'_>,
     email: &str,

@@ -25,6 +25,7 @@ pub enum CreateAdminError {
 ///
 /// # Errors
 /// [`CreateAdminError`] saying why; nothing is stored then.
+#[tracing::instrument(skip_all)]
 pub async fn create_admin(
     s: AccessServices<'_>,
     email: &str,
@@ -63,6 +64,7 @@ pub async fn create_admin(
 ///
 /// # Errors
 /// [`CreateUserError::DuplicateEmail`] when that email already has a user.
+#[tracing::instrument(skip_all, fields(client_id = %client.id))]
 pub async fn invite_client_user(
     s: AccessServices<'_>,
     client: &Client,
@@ -102,6 +104,7 @@ pub enum SetUserEnabledError {
 ///
 /// # Errors
 /// [`SetUserEnabledError`] saying why nothing changed.
+#[tracing::instrument(skip_all, fields(user_id = %user_id, enabled))]
 pub async fn set_user_enabled(
     s: AccessServices<'_>,
     user_id: UserId,

@@ -137,6 +137,7 @@ impl std::fmt::Debug for DeliveryServices<'_> {
 /// # Errors
 /// [`StoreError`] when claiming or recording fails; an email whose outcome could not be recorded
 /// is claimed again when its lease ends.
+#[tracing::instrument(skip_all)]
 pub async fn deliver_due(s: DeliveryServices<'_>) -> Result<DeliveryReport, StoreError> {
     let now = s.clock.now();
     let lease = chrono::Duration::from_std(s.policy.lease).unwrap_or(chrono::Duration::MAX);

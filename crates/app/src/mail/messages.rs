@@ -78,6 +78,7 @@ pub async fn send_manual_email(
 ///
 /// # Errors
 /// [`StoreError`] when the store fails.
+#[tracing::instrument(skip_all)]
 pub async fn list_messages(s: MailServices<'_>, filter: &MessageFilter) -> Result<MessagePage, StoreError> {
     s.store.list_messages(filter).await
 }

@@ -44,6 +44,7 @@ pub struct IntakeStatus {
 
 /// # Errors
 /// [`StoreError`] when the store fails; an unknown client is `Ok(None)`.
+#[tracing::instrument(skip_all, fields(client_id = %id))]
 pub async fn intake_status(s: OnboardingServices<'_>, id: ClientId) -> Result<Option<IntakeStatus>, StoreError> {
     let Some(client) = s.store.get_client(id).await? else {
         return Ok(None);
