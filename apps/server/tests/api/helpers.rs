@@ -41,6 +41,7 @@ macro_rules! on_both_backends {
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(not(has_postgres), ignore = "needs TEST_DATABASE_URL")]
             async fn postgres() {
                 let Some(app) = crate::helpers::spawn_app(crate::helpers::Backend::Postgres, &[]).await else { return };
                 super::$name(app).await;

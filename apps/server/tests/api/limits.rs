@@ -64,6 +64,7 @@ async fn the_eleventh_intake_from_one_address_in_a_minute_is_429() {
 }
 
 #[tokio::test]
+#[cfg_attr(not(has_redis), ignore = "needs TEST_REDIS_URL")]
 async fn two_instances_on_one_redis_share_one_intake_limit() {
     let Some(redis) = testkit::services::service_url("TEST_REDIS_URL") else {
         return;

@@ -168,6 +168,7 @@ async fn resending_revokes_the_earlier_link_and_the_fourth_in_an_hour_is_429(app
 }
 
 #[tokio::test]
+#[cfg_attr(not(has_redis), ignore = "needs TEST_REDIS_URL")]
 async fn two_instances_on_one_redis_share_the_resend_limit() {
     let Some(redis) = testkit::services::service_url("TEST_REDIS_URL") else {
         return;

@@ -48,6 +48,7 @@ async fn quota_on_sqlite() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(has_postgres), ignore = "needs TEST_DATABASE_URL")]
 async fn quota_on_postgres() {
     a_client_past_its_quota_gets_413_naming_what_is_used_and_allowed(Backend::Postgres).await;
 }

@@ -13,4 +13,4 @@ async fn limiter() -> Option<adapter_redis::RedisRateLimiter> {
     )
 }
 
-testkit::rate_limiter_conformance_tests!(limiter());
+testkit::rate_limiter_conformance_tests!(needs has_redis, "needs TEST_REDIS_URL", limiter());

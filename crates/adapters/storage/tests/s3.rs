@@ -70,9 +70,10 @@ async fn harness() -> Option<S3Harness> {
     Some(S3Harness { store: Arc::new(store) })
 }
 
-testkit::document_store_conformance_tests!(harness());
+testkit::document_store_conformance_tests!(needs has_s3, "needs TEST_S3_URL", harness());
 
 #[tokio::test]
+#[cfg_attr(not(has_s3), ignore = "needs TEST_S3_URL")]
 async fn objects_live_at_prefix_slash_key() {
     let Some((endpoint, bucket)) = fresh_bucket().await else {
         return;

@@ -13,10 +13,16 @@ pub use store::StoreHarness;
 
 /// Generates one `#[tokio::test]` per check for a harness. `$make` is an expression giving a
 /// future of `Option<impl StoreHarness>`; `None` means the backend is not configured (skip).
+/// `needs has_postgres, "needs TEST_DATABASE_URL", harness()` marks every test ignored (with
+/// that reason) when the build script did not set the cfg: a test without its service reports as
+/// ignored, not passed.
 #[macro_export]
 macro_rules! store_conformance_tests {
-    ($make:expr) => {
-        $crate::store_conformance_tests!(@store $make;
+    (needs $cfg:ident, $why:literal, $make:expr) => {
+        $crate::store_conformance_tests!(@all [cfg_attr(not($cfg), ignore = $why)] $make);
+    };
+    (@all $attr:tt $make:expr) => {
+        $crate::store_conformance_tests!(@store $attr $make;
             a_created_client_reads_back_whole_with_its_properties,
             an_unknown_client_is_none,
             a_duplicate_email_is_refused_and_writes_nothing,
@@ -30,7 +36,7 @@ macro_rules! store_conformance_tests {
             the_audit_log_refuses_deletes_and_changes_to_sealed_entries,
             the_store_answers_a_ping,
         );
-        $crate::store_conformance_tests!(@users $make;
+        $crate::store_conformance_tests!(@users $attr $make;
             a_created_user_reads_back_by_id_and_email,
             a_second_user_with_the_same_email_is_refused,
             issuing_a_token_revokes_the_earlier_ones_of_its_kind,
@@ -44,7 +50,7 @@ macro_rules! store_conformance_tests {
             a_clear_second_factor_is_found_and_replaced_only_if_unchanged,
             disabling_a_user_revokes_its_password_links,
         );
-        $crate::store_conformance_tests!(@messages $make;
+        $crate::store_conformance_tests!(@messages $attr $make;
             a_queued_email_is_claimed_once_per_lease,
             concurrent_claimers_never_share_an_email,
             a_sent_email_is_final_and_forgets_its_model,
@@ -54,27 +60,31 @@ macro_rules! store_conformance_tests {
             messages_list_newest_first_filtered_and_paged,
             an_unreadable_email_fails_alone_and_the_batch_goes_on,
         );
-        $crate::store_conformance_tests!(@billing $make;
+        $crate::store_conformance_tests!(@billing $attr $make;
             a_payment_event_applies_once_under_concurrent_deliveries,
             subscription_events_in_any_order_end_in_the_newest_state,
             provisioning_runs_once_however_many_race,
             a_provisioning_failure_half_way_leaves_nothing_but_the_failure,
         );
-        $crate::store_conformance_tests!(@documents $make;
+        $crate::store_conformance_tests!(@documents $attr $make;
             a_document_reads_back_whole_and_only_for_its_client,
             a_document_is_reviewed_once_however_many_race,
             a_change_computed_from_a_stale_snapshot_is_refused,
             the_storage_quota_holds_under_racing_uploads,
         );
     };
-    (@$module:ident $make:expr; $($check:ident),+ $(,)?) => {
+    (@$module:ident $attr:tt $make:expr; $($check:ident),+ $(,)?) => {
         $(
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #$attr
             async fn $check() {
                 let Some(harness) = $make.await else { return };
                 $crate::conformance::$module::$check(&harness).await;
             }
         )+
+    };
+    ($make:expr) => {
+        $crate::store_conformance_tests!(@all [cfg(all())] $make);
     };
 }
 
@@ -82,8 +92,11 @@ macro_rules! store_conformance_tests {
 /// future of `Option<impl DocumentStoreHarness>`; `None` means the backend is not configured (skip).
 #[macro_export]
 macro_rules! document_store_conformance_tests {
-    ($make:expr) => {
-        $crate::store_conformance_tests!(@document_store $make;
+    (needs $cfg:ident, $why:literal, $make:expr) => {
+        $crate::document_store_conformance_tests!(@with [cfg_attr(not($cfg), ignore = $why)] $make);
+    };
+    (@with $attr:tt $make:expr) => {
+        $crate::store_conformance_tests!(@document_store $attr $make;
             a_file_written_in_uneven_chunks_reads_back_byte_for_byte,
             a_twelve_mib_file_round_trips_across_part_boundaries,
             an_empty_file_round_trips_with_size_zero,
@@ -93,5 +106,8 @@ macro_rules! document_store_conformance_tests {
             delete_removes_a_file_and_deleting_again_is_ok,
             concurrent_uploads_each_read_back_their_own_bytes,
         );
+    };
+    ($make:expr) => {
+        $crate::document_store_conformance_tests!(@with [cfg(all())] $make);
     };
 }

@@ -9,22 +9,29 @@ use uuid::Uuid;
 /// `Option<impl RateLimiter>`; `None` means the backend is not configured (skip).
 #[macro_export]
 macro_rules! rate_limiter_conformance_tests {
-    ($make:expr) => {
-        $crate::rate_limiter_conformance_tests!(@each $make;
+    (needs $cfg:ident, $why:literal, $make:expr) => {
+        $crate::rate_limiter_conformance_tests!(@with [cfg_attr(not($cfg), ignore = $why)] $make);
+    };
+    (@with $attr:tt $make:expr) => {
+        $crate::rate_limiter_conformance_tests!(@each $attr $make;
             the_limit_is_allowed_and_the_next_attempt_refused,
             keys_are_counted_apart,
             the_window_reopens_once_it_has_passed,
             a_long_window_outlives_a_flood_of_short_lived_keys,
         );
     };
-    (@each $make:expr; $($check:ident),+ $(,)?) => {
+    (@each $attr:tt $make:expr; $($check:ident),+ $(,)?) => {
         $(
             #[tokio::test]
+            #$attr
             async fn $check() {
                 let Some(limiter) = $make.await else { return };
                 $crate::conformance::rate_limiter::$check(&limiter).await;
             }
         )+
+    };
+    ($make:expr) => {
+        $crate::rate_limiter_conformance_tests!(@with [cfg(all())] $make);
     };
 }
 
