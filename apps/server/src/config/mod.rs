@@ -12,11 +12,13 @@ mod limits;
 mod mail;
 mod payments;
 mod production;
+mod secret_files;
 mod storage;
 
 pub use limits::LimitSettings;
 pub use mail::{MailSettings, MailTransport};
 pub use payments::{PaymentSettings, StripeCheckout};
+pub use secret_files::{MAX_SECRET_FILE_BYTES, SECRET_SETTINGS};
 pub use storage::DocumentStorage;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,11 +99,14 @@ impl Settings {
         Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
     }
 
-    /// Builds settings from any variable source (the environment, or a map in tests).
+    /// Builds settings from any variable source (the environment, or a map in tests). Each secret
+    /// may come from a file named by `NAME_FILE` instead (see [`SECRET_SETTINGS`]).
     ///
     /// # Errors
     /// [`ConfigError`] naming the first bad setting.
     pub fn from_lookup(var: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let from_files = secret_files::read(&var)?;
+        let var = |name: &str| from_files.get(name).cloned().or_else(|| var(name));
         let environment = match var("ENVIRONMENT").as_deref().map(str::to_ascii_lowercase).as_deref() {
             None | Some("development" | "dev" | "test") => Environment::Development,
             Some("production" | "prod") => Environment::Production,

@@ -110,3 +110,63 @@ fn a_malformed_setting_is_named() {
         2
     );
 }
+
+#[test]
+fn a_secret_can_come_from_a_file_named_by_its_file_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let jwt = write("jwt", b"a-jwt-secret-from-a-mounted-file\n");
+    let db = write("db", b"postgres://app:file-password@db/vault\r\n");
+    let s = settings(&[("JWT_SECRET_FILE", &jwt), ("DATABASE_URL_FILE", &db)]).unwrap();
+    assert_eq!(
+        s.jwt_secret.as_ref().map(ExposeSecret::expose_secret),
+        Some("a-jwt-secret-from-a-mounted-file"),
+        "one trailing line break is dropped"
+    );
+    assert_eq!(s.database_url(), "postgres://app:file-password@db/vault");
+    assert!(!format!("{s:?}").contains("file-password"));
+
+    let both = settings(&[("JWT_SECRET_FILE", &jwt), ("JWT_SECRET", "from-the-environment")]);
+    let refusal = both.unwrap_err();
+    assert_eq!(refusal.name, "JWT_SECRET_FILE");
+    assert!(refusal.problem.contains("not both"), "{}", refusal.problem);
+}
+
+#[test]
+fn a_secret_file_that_cannot_be_used_is_named_with_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("absent").to_str().unwrap().to_owned();
+    let refusal = settings(&[("STRIPE_API_KEY_FILE", &missing)]).unwrap_err();
+    assert_eq!(refusal.name, "STRIPE_API_KEY_FILE");
+    assert!(refusal.problem.contains(&missing), "{}", refusal.problem);
+
+    let empty = dir.path().join("empty");
+    std::fs::write(&empty, "\n").unwrap();
+    let refusal = settings(&[("SMTP_URL_FILE", empty.to_str().unwrap())]).unwrap_err();
+    assert_eq!(
+        (refusal.name, refusal.problem.ends_with("is empty")),
+        ("SMTP_URL_FILE", true)
+    );
+
+    let large = dir.path().join("large");
+    std::fs::write(&large, vec![b'x'; usize::try_from(MAX_SECRET_FILE_BYTES).unwrap() + 1]).unwrap();
+    let refusal = settings(&[("REDIS_URL_FILE", large.to_str().unwrap())]).unwrap_err();
+    assert_eq!(refusal.name, "REDIS_URL_FILE");
+    assert!(refusal.problem.contains("larger than"), "{}", refusal.problem);
+}
+
+#[test]
+fn every_secret_setting_reads_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, file_name) in SECRET_SETTINGS {
+        let path = dir.path().join(name);
+        std::fs::write(&path, "value-from-file").unwrap();
+        let lookup: HashMap<&str, String> = [(file_name, path.to_str().unwrap().to_owned())].into();
+        let read = super::secret_files::read(&|asked: &str| lookup.get(asked).cloned()).unwrap();
+        assert_eq!(read.get(name).map(String::as_str), Some("value-from-file"), "{name}");
+    }
+}
