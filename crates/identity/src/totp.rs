@@ -1,24 +1,24 @@
 //! The second factor: TOTP (RFC 6238) with HMAC-SHA-1, 30-second steps and 6 digits, as every
-//! authenticator app understands. It must never accept a code twice, and never print a secret.
+//! authenticator app understands. The codes and the enrolment URI come from `totp-rs`; what is
+//! ours is the rule around them: a code is never accepted twice (nor one older than the last
+//! accepted), and a secret is never printed.
 
-use std::fmt::{self, Write};
+use std::fmt;
 
 use chrono::{DateTime, Utc};
 use domain::Email;
-use hmac::{Hmac, KeyInit, Mac};
-use sha1::Sha1;
-use subtle::ConstantTimeEq;
+use totp_rs::{Algorithm, Builder, Totp};
 
 use crate::random::{self, RandomSource};
 
 /// Length of a TOTP secret in bytes: 160 bits, the HMAC-SHA-1 output size (RFC 4226 §4).
 pub const TOTP_SECRET_BYTES: usize = 20;
 /// Seconds per time step.
-pub const TOTP_STEP_SECONDS: i64 = 30;
+pub const TOTP_STEP_SECONDS: u64 = 30;
 /// Digits in a code.
-pub const TOTP_DIGITS: u32 = 6;
+pub const TOTP_DIGITS: u8 = 6;
 /// Steps either side of the current one that are still accepted, for clock drift and typing time.
-pub const TOTP_WINDOW: u64 = 1;
+pub const TOTP_WINDOW: u16 = 1;
 
 /// The name shown in authenticator apps, before the user's email.
 const ISSUER: &str = "Compliance Vault";
@@ -51,108 +51,52 @@ impl TotpSecret {
 
     /// The secret in base32 (RFC 4648, upper case, no padding), as authenticator apps take it.
     pub fn to_base32(&self) -> String {
-        base32(&self.0)
+        self.totp(None).secret().to_base32()
     }
 
     /// The `otpauth://` URI to show as a QR code at enrolment, labelled
-    /// `Compliance Vault:{email}`.
+    /// `Compliance Vault:{email}` (an email cannot hold the `:` a label refuses).
     pub fn provisioning_uri(&self, email: &Email) -> String {
-        let issuer = percent_encode(ISSUER);
-        format!(
-            "otpauth://totp/{issuer}:{account}?secret={secret}&issuer={issuer}\
-             &algorithm=SHA1&digits={TOTP_DIGITS}&period={TOTP_STEP_SECONDS}",
-            account = percent_encode(email.as_str()),
-            secret = self.to_base32(),
-        )
+        self.totp(Some(email))
+            .to_url()
+            .unwrap_or_else(|_| format!("otpauth://totp/?secret={}", self.to_base32()))
     }
 
     /// The code an authenticator app shows at `now`; `None` before 1970. For tests and tools: the
     /// server only ever verifies.
     pub fn code_at(&self, now: DateTime<Utc>) -> Option<String> {
-        let step = step_at(now)?;
-        let code = code_for_step(&self.0, step, TOTP_DIGITS)?;
-        Some(format!("{code:0width$}", width = TOTP_DIGITS as usize))
+        Some(self.totp(None).generate(unix_seconds(now)?).to_string())
     }
 
     /// Checks a code typed at `now`, accepting the current step and [`TOTP_WINDOW`] step either
     /// side. Returns the step the code belongs to, which the caller MUST store as the new
     /// `last_used_step`: a code for that step or any earlier one is refused from then on, so an
-    /// observed code cannot be replayed. Spaces in the code are ignored; the comparison is
-    /// constant-time.
+    /// observed code cannot be replayed. Spaces in the code are ignored; each step's code is
+    /// compared in constant time.
     pub fn verify(&self, code: &str, now: DateTime<Utc>, last_used_step: Option<u64>) -> Option<u64> {
-        let presented = parse_code(code)?;
-        let current = step_at(now)?;
-        let mut matched = None;
-        // Every candidate is computed and compared, so timing does not tell which step matched.
-        for step in current.saturating_sub(TOTP_WINDOW)..=current.saturating_add(TOTP_WINDOW) {
-            let fresh = last_used_step.is_none_or(|used| step > used);
-            let expected = code_for_step(&self.0, step, TOTP_DIGITS)?;
-            if bool::from(expected.ct_eq(&presented)) && fresh {
-                matched = Some(step);
-            }
-        }
-        matched
+        let digits: String = code.chars().filter(|c| *c != ' ').collect();
+        let step = self.totp(None).check(&digits, unix_seconds(now)?)?;
+        last_used_step.is_none_or(|used| step > used).then_some(step)
+    }
+
+    /// The generator for this secret. Its parameters are constants that RFC 6238 allows, so
+    /// `build` cannot refuse them; `build_noncompliant` skips only those checks.
+    fn totp(&self, account: Option<&Email>) -> Totp {
+        Builder::new()
+            .with_algorithm(Algorithm::SHA1)
+            .with_digits(TOTP_DIGITS)
+            .with_skew(TOTP_WINDOW)
+            .with_step_duration(TOTP_STEP_SECONDS)
+            .with_secret(self.0)
+            .with_issuer(Some(ISSUER))
+            .with_account_name(account.map_or("", Email::as_str))
+            .build_noncompliant()
     }
 }
 
-/// The RFC 6238 time step containing `now`; `None` before the epoch.
-fn step_at(now: DateTime<Utc>) -> Option<u64> {
-    let seconds = u64::try_from(now.timestamp()).ok()?;
-    seconds.checked_div(TOTP_STEP_SECONDS.unsigned_abs())
-}
-
-/// HOTP (RFC 4226 §5.3): HMAC-SHA-1 of the big-endian counter, dynamically truncated.
-fn code_for_step(key: &[u8], step: u64, digits: u32) -> Option<u32> {
-    // HMAC takes keys of any length, so this never fails; `None` keeps that honest without a panic.
-    let mut mac = Hmac::<Sha1>::new_from_slice(key).ok()?;
-    mac.update(&step.to_be_bytes());
-    let digest = mac.finalize().into_bytes();
-    let offset = usize::from(digest.last()? & 0x0f);
-    let window: [u8; 4] = digest.get(offset..offset + 4)?.try_into().ok()?;
-    let binary = u32::from_be_bytes(window) & 0x7fff_ffff;
-    Some(binary % 10u32.checked_pow(digits)?)
-}
-
-fn parse_code(code: &str) -> Option<u32> {
-    let digits: String = code.chars().filter(|c| *c != ' ').collect();
-    if digits.len() != TOTP_DIGITS as usize || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    digits.parse().ok()
-}
-
-fn base32(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let mut out = String::with_capacity(bytes.len().div_ceil(5) * 8);
-    let mut buffer: u16 = 0;
-    let mut bits = 0;
-    for &byte in bytes {
-        buffer = (buffer << 8) | u16::from(byte);
-        bits += 8;
-        while bits >= 5 {
-            bits -= 5;
-            out.push(char::from(ALPHABET[usize::from((buffer >> bits) & 0x1f)]));
-        }
-    }
-    if bits > 0 {
-        out.push(char::from(ALPHABET[usize::from((buffer << (5 - bits)) & 0x1f)]));
-    }
-    out
-}
-
-/// Percent-encodes everything but RFC 3986 unreserved characters and `@`, which is what
-/// authenticator apps expect in the label and the issuer parameter.
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'@') {
-            out.push(char::from(byte));
-        } else {
-            // Writing to a String cannot fail.
-            let _ = write!(out, "%{byte:02X}");
-        }
-    }
-    out
+/// Seconds since the epoch; `None` before it.
+fn unix_seconds(now: DateTime<Utc>) -> Option<u64> {
+    u64::try_from(now.timestamp()).ok()
 }
 
 #[cfg(test)]
