@@ -1,5 +1,6 @@
-//! The `compliance-vault` binary's library: configuration, telemetry, the HTTP API, the
-//! command-line tools and the composition root. The only crate that names concrete adapters.
+//! The `compliance-vault` binary's library: configuration, telemetry, the command-line tools,
+//! the workers and the composition root that hands `vault-http` its services. The only crate
+//! that names concrete adapters.
 
 pub mod bounded;
 pub mod cli;

@@ -94,6 +94,14 @@ pub fn stored_client(email: &str, property_count: usize, now: DateTime<Utc>) -> 
     (client, properties)
 }
 
+/// `len` bytes that start as a PDF does and go on with a pattern that never repeats a chunk
+/// boundary: what the upload tests send when only the type and the bytes matter.
+pub fn pdf_bytes(len: usize) -> Vec<u8> {
+    let mut bytes = b"%PDF-1.7\n".to_vec();
+    bytes.extend((0..len).map(|i| u8::try_from(i % 251).unwrap_or_default()));
+    bytes
+}
+
 /// A one-page PDF whose text is `lines`, in Helvetica, one line after another: what the text
 /// extraction tests read back. Written by hand so no PDF library is needed to make one.
 pub fn text_pdf(lines: &[&str]) -> Vec<u8> {

@@ -6,11 +6,11 @@ use app::access::AccessServices;
 use compliance_vault::clock::SystemClock;
 use compliance_vault::rate_limit::InMemoryRateLimiter;
 use compliance_vault::security::{Argon2Hasher, OsRandom};
-use domain::{ClientId, PortalUser, TokenKind};
+use domain::{PortalUser, TokenKind};
 use identity::{SessionSigner, SessionSubject};
 use serde_json::{Value, json};
 
-use crate::helpers::{PUBLIC_BASE_URL, TEST_JWT_SECRET, TEST_TOTP_KEY, TestApp, valid_intake};
+use crate::helpers::{PUBLIC_BASE_URL, TEST_JWT_SECRET, TEST_TOTP_KEY, TestApp};
 
 pub const PASSWORD: &str = "amber kite over the lettings ledger";
 
@@ -61,8 +61,7 @@ pub async fn create_admin(app: &TestApp, email: &str) -> PortalUser {
 
 /// An intake, then its invited (password-less) client user.
 pub async fn invited_client_user(app: &TestApp, email: &str) -> PortalUser {
-    let body: Value = app.submit_intake(&valid_intake(email)).await.json().await.unwrap();
-    let client_id: ClientId = body["client_id"].as_str().unwrap().parse().unwrap();
+    let client_id = app.intake(email).await;
     let client = app.store.get_client(client_id).await.unwrap().unwrap();
     with_services(&*app.store, async |s| {
         app::access::invite_client_user(s, &client, &RequestContext::system())

@@ -1,211 +1,131 @@
-//! Evidence uploads and reviews through the use cases, on both stores and the local file store:
-//! what is accepted, what is left behind when it is not, and how the compliance status moves.
+//! Evidence uploads and reviews on both stores and the local file store, through the API: what
+//! is stored, what is left behind when an upload is refused (nothing), and how the compliance
+//! status moves, also under racing uploads. The use cases' own tests are in
+//! `crates/app/tests/documents.rs`.
 
-use adapter_storage::LocalDocumentStore;
-use app::RequestContext;
-use app::documents::{
-    Decision, DocumentServices, NewUpload, ReviewDocumentError, UploadError, UploadLimits, review_document,
-    upload_document,
-};
-use chrono::NaiveDate;
-use compliance_vault::rate_limit::InMemoryRateLimiter;
-use domain::{
-    AuditAction, ClientId, ConfirmedFacts, DisplayName, DocumentStatus, EpcRating, FileType, FileTypeError,
-    RequirementType, StatedFacts,
-};
-use futures_util::stream;
-use serde_json::Value;
+use domain::{AuditAction, AuditEntry, ClientId, DocumentStatus, FileType};
+use serde_json::json;
 use sha2::{Digest, Sha256};
-use testkit::mocks::MockTextReader;
+use testkit::fixtures::pdf_bytes as pdf;
 
 use crate::access_helpers::create_admin;
-use crate::helpers::{TestApp, on_both_backends, valid_intake};
+use crate::calls::{UPLOADED_NAME, first_property, signed_in_client};
+use crate::helpers::{Backend, TestApp, on_both_backends, spawn_app};
+
+/// The client's compliance status changes, newest first, as (before, after).
+async fn changes(app: &TestApp, client_id: ClientId) -> Vec<(String, String)> {
+    let entries: Vec<AuditEntry> = app.store.entries_for_client(client_id, 100).await.unwrap();
+    entries
+        .iter()
+        .filter(|e| e.entry.action == AuditAction::ComplianceStatusChanged)
+        .map(|e| {
+            let status = |v: &Option<serde_json::Value>| v.as_ref().unwrap()["status"].as_str().unwrap().to_owned();
+            (status(&e.entry.before), status(&e.entry.after))
+        })
+        .collect()
+}
+
+fn pair(before: &str, after: &str) -> (String, String) {
+    (before.to_owned(), after.to_owned())
+}
 
 on_both_backends!(
     an_upload_streams_to_storage_and_moves_the_status,
-    refused_uploads_leave_nothing_behind
+    concurrent_uploads_record_each_status_change_once
 );
 
-async fn client(app: &TestApp, email: &str) -> (ClientId, domain::PropertyId) {
-    let body: Value = app.submit_intake(&valid_intake(email)).await.json().await.unwrap();
-    let client_id: ClientId = body["client_id"].as_str().unwrap().parse().unwrap();
-    let property = app.store.list_properties(client_id).await.unwrap().remove(0);
-    (client_id, property.id)
-}
-
-pub fn pdf(len: usize) -> Vec<u8> {
-    let mut bytes = b"%PDF-1.7\n".to_vec();
-    bytes.extend((0..len).map(|i| (i % 251) as u8));
-    bytes
-}
-
-/// The body in chunks of `size` bytes, as a multipart field would arrive.
-fn chunked(bytes: &[u8], size: usize) -> impl futures_util::Stream<Item = Result<Vec<u8>, String>> + Unpin {
-    stream::iter(bytes.chunks(size).map(|c| Ok(c.to_vec())).collect::<Vec<_>>())
-}
-
-fn upload(client_id: ClientId, property_id: domain::PropertyId, stated: StatedFacts) -> NewUpload {
-    NewUpload {
-        client_id,
-        property_id,
-        display_name: DisplayName::from_client("../EPC certificate.pdf"),
-        stated,
-        uploaded_by: None,
-    }
-}
-
-/// The document services over the test server's store and `files`: files up to `max_bytes`, a
-/// quota far above what the tests upload, no practical rate limit, no text to read.
-fn services<'a>(app: &'a TestApp, files: &'a LocalDocumentStore, max_bytes: u64) -> DocumentServices<'a> {
-    static LIMITER: std::sync::LazyLock<InMemoryRateLimiter> = std::sync::LazyLock::new(InMemoryRateLimiter::default);
-    static READER: std::sync::LazyLock<MockTextReader> = std::sync::LazyLock::new(MockTextReader::new);
-    DocumentServices {
-        store: &*app.store,
-        files,
-        clock: &compliance_vault::clock::SystemClock,
-        limiter: &*LIMITER,
-        reader: &*READER,
-        limits: limits(max_bytes),
-    }
-}
-
-/// Files up to `max_bytes`, a quota far above what the tests upload, no practical rate limit.
-fn limits(max_bytes: u64) -> UploadLimits {
-    UploadLimits {
-        max_bytes,
-        quota_bytes: 1_000_000_000,
-        per_user_per_hour: 10_000,
-    }
-}
-
-fn epc_stated() -> StatedFacts {
-    StatedFacts {
-        requirement: Some(RequirementType::Epc),
-        issue_date: NaiveDate::from_ymd_opt(2026, 1, 10),
-        expiry_date: None,
-        epc_rating: Some(EpcRating::C),
-    }
-}
-
 async fn an_upload_streams_to_storage_and_moves_the_status(app: TestApp) {
-    let files = LocalDocumentStore::new(app.settings.data_dir.join("documents"));
-    let s = services(&app, &files, 1_000_000);
-    let (client_id, property_id) = client(&app, "uploader@example.com").await;
+    let (token, client_id) = signed_in_client(&app, "uploader@example.com").await;
+    let property = first_property(&app, client_id).await;
+    let fields = [
+        ("property_id", property.as_str()),
+        ("requirement", "EPC"),
+        ("issue_date", "2026-01-10"),
+        ("epc_rating", "C"),
+    ];
     let bytes = pdf(300_000);
-    let ctx = RequestContext::system();
-    let document = upload_document(
-        s,
-        upload(client_id, property_id, epc_stated()),
-        chunked(&bytes, 7_777),
-        &ctx,
-    )
-    .await
-    .unwrap();
+    let id = app.uploaded(&token, &fields, &bytes).await;
+    let document = app.store.get_document(id.parse().unwrap()).await.unwrap().unwrap();
     assert_eq!(document.status, DocumentStatus::Pending);
     assert_eq!(document.file.file_type, FileType::Pdf);
     assert_eq!(document.file.size_bytes, bytes.len() as u64);
     assert_eq!(document.file.sha256, <[u8; 32]>::from(Sha256::digest(&bytes)));
-    assert_eq!(document.file.display_name.as_str(), "EPC certificate.pdf");
+    assert_eq!(
+        document.file.display_name.as_str(),
+        "évidence final.pdf",
+        "from {UPLOADED_NAME}"
+    );
     let stored = std::fs::read(app.settings.data_dir.join("documents").join(&document.file.key)).unwrap();
     assert_eq!(stored, bytes, "stored under the generated key, byte for byte");
-
-    let changes = |entries: &[domain::AuditEntry]| -> Vec<(String, String)> {
-        entries
-            .iter()
-            .filter(|e| e.entry.action == AuditAction::ComplianceStatusChanged)
-            .map(|e| {
-                let (b, a) = (e.entry.before.as_ref().unwrap(), e.entry.after.as_ref().unwrap());
-                (
-                    b["status"].as_str().unwrap().to_owned(),
-                    a["status"].as_str().unwrap().to_owned(),
-                )
-            })
-            .collect()
-    };
     let entries = app.store.entries_for_client(client_id, 50).await.unwrap();
     assert!(entries.iter().any(|e| e.entry.action == AuditAction::DocumentUploaded));
     assert_eq!(
-        changes(&entries),
-        [("MISSING".to_owned(), "PENDING_VERIFICATION".to_owned())]
+        changes(&app, client_id).await,
+        [pair("MISSING", "PENDING_VERIFICATION")]
     );
 
-    let admin = create_admin(&app, "reviewer@example.com").await;
-    let facts = ConfirmedFacts {
-        requirement: RequirementType::Epc,
-        issue_date: NaiveDate::from_ymd_opt(2026, 1, 10).unwrap(),
-        expiry_date: None,
-        epc_rating: Some(EpcRating::C),
-        exemption_expiry_date: None,
-    };
-    let verify = Decision::Verify {
-        requirement: facts.requirement,
-        issue_date: facts.issue_date,
-        expiry_date: None,
-        epc_rating: facts.epc_rating,
-        exemption_expiry_date: None,
-    };
-    let review = |decision| review_document(s, document.id, decision, admin.id, &ctx);
-    let verified = review(verify).await.unwrap();
+    create_admin(&app, "reviewer@example.com").await;
+    let admin = app.token("reviewer@example.com").await;
+    let facts = json!({ "requirement": "EPC", "issue_date": "2026-01-10", "epc_rating": "C" });
+    assert_eq!(app.verify(&admin, &id, &facts).await.status(), 200);
+    let verified = app.store.get_document(document.id).await.unwrap().unwrap();
+    assert_eq!(verified.status, DocumentStatus::Verified);
     assert_eq!(
-        (verified.status, verified.confirmed),
-        (DocumentStatus::Verified, Some(facts))
+        verified.confirmed.map(|f| (f.requirement, f.issue_date.to_string())),
+        Some((domain::RequirementType::Epc, "2026-01-10".to_owned()))
     );
     let entries = app.store.entries_for_client(client_id, 50).await.unwrap();
     assert!(entries.iter().any(|e| e.entry.action == AuditAction::DocumentVerified));
     assert_eq!(
-        changes(&entries)[0],
-        ("PENDING_VERIFICATION".to_owned(), "COMPLIANT".to_owned()),
+        changes(&app, client_id).await[0],
+        pair("PENDING_VERIFICATION", "COMPLIANT"),
         "newest first"
     );
-    let again = review(Decision::Reject { reason: "late".into() }).await;
-    assert!(matches!(again, Err(ReviewDocumentError::AlreadyReviewed)));
+    assert_eq!(app.reject(&admin, &id, "late").await.status(), 409, "reviewed once");
 }
 
-async fn refused_uploads_leave_nothing_behind(app: TestApp) {
-    let root = app.settings.data_dir.join("documents");
-    let files = LocalDocumentStore::new(root.clone());
-    let s = services(&app, &files, 50_000);
-    let (client_id, property_id) = client(&app, "refused@example.com").await;
-    let (_, others_property) = client(&app, "other-landlord@example.com").await;
-    let ctx = &RequestContext::system();
-    let attempt = |property, bytes: Vec<u8>| {
-        let request = upload(client_id, property, StatedFacts::default());
-        async move { upload_document(s, request, chunked(&bytes, 4_096), ctx).await }
+async fn refused_uploads_leave_nothing_behind(backend: Backend) {
+    let Some(app) = spawn_app(backend, &[("MAX_UPLOAD_BYTES", "50000")]).await else {
+        return;
+    };
+    let (token, client_id) = signed_in_client(&app, "refused@example.com").await;
+    let property = first_property(&app, client_id).await;
+    let (_, someone_else) = signed_in_client(&app, "other-landlord@example.com").await;
+    let others_property = first_property(&app, someone_else).await;
+    let attempt = |property: String, bytes: Vec<u8>| {
+        let (app, token) = (&app, &token);
+        async move {
+            let response = app.upload(token, &[("property_id", property.as_str())], &bytes).await;
+            response.status().as_u16()
+        }
     };
 
     let html = b"<!DOCTYPE html><html><script>alert(1)</script></html>".to_vec();
-    assert!(matches!(
-        attempt(property_id, html).await,
-        Err(UploadError::Refused(FileTypeError::Unsupported))
-    ));
+    assert_eq!(attempt(property.clone(), html).await, 415);
     let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>".to_vec();
-    assert!(matches!(
-        attempt(property_id, svg).await,
-        Err(UploadError::Refused(FileTypeError::Unsupported))
-    ));
-    assert!(matches!(
-        attempt(property_id, b"MZ\x90\0\x03\0\0\0\x04".to_vec()).await,
-        Err(UploadError::Refused(_))
-    ));
-    assert!(matches!(
-        attempt(property_id, Vec::new()).await,
-        Err(UploadError::Refused(FileTypeError::Empty))
-    ));
-    assert!(matches!(
-        attempt(property_id, pdf(60_000)).await,
-        Err(UploadError::TooLarge { max_bytes: 50_000 })
-    ));
-    assert!(matches!(
-        attempt(others_property, pdf(100)).await,
-        Err(UploadError::UnknownProperty)
-    ));
+    assert_eq!(attempt(property.clone(), svg).await, 415);
+    assert_eq!(attempt(property.clone(), b"MZ\x90\0\x03\0\0\0\x04".to_vec()).await, 415);
+    assert_eq!(attempt(property.clone(), Vec::new()).await, 422);
+    assert_eq!(attempt(property.clone(), pdf(60_000)).await, 413);
+    assert_eq!(attempt(others_property, pdf(100)).await, 404);
 
     assert!(
         app.store.list_documents(client_id).await.unwrap().is_empty(),
         "no record"
     );
-    let leftovers: Vec<_> = walk(&root);
+    let leftovers = walk(&app.settings.data_dir.join("documents"));
     assert!(leftovers.is_empty(), "no file left in storage: {leftovers:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_uploads_on_sqlite() {
+    refused_uploads_leave_nothing_behind(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(has_postgres), ignore = "needs TEST_DATABASE_URL")]
+async fn refused_uploads_on_postgres() {
+    refused_uploads_leave_nothing_behind(Backend::Postgres).await;
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
@@ -224,35 +144,24 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         .collect()
 }
 
-on_both_backends!(concurrent_uploads_record_each_status_change_once);
-
 async fn concurrent_uploads_record_each_status_change_once(app: TestApp) {
-    let files = LocalDocumentStore::new(app.settings.data_dir.join("documents"));
-    let s = services(&app, &files, 1_000_000);
-    let (client_id, property_id) = client(&app, "racing@example.com").await;
-    let ctx = RequestContext::system();
+    let (token, client_id) = signed_in_client(&app, "racing@example.com").await;
+    let property = first_property(&app, client_id).await;
+    let fields = [
+        ("property_id", property.as_str()),
+        ("requirement", "EPC"),
+        ("issue_date", "2026-01-10"),
+        ("epc_rating", "C"),
+    ];
     let bytes = pdf(20_000);
-    let uploads = (0..6).map(|_| {
-        upload_document(
-            s,
-            upload(client_id, property_id, epc_stated()),
-            chunked(&bytes, 3_000),
-            &ctx,
-        )
-    });
-    for result in futures_util::future::join_all(uploads).await {
-        result.unwrap();
+    let uploads = (0..6).map(|_| app.upload(&token, &fields, &bytes));
+    for response in futures_util::future::join_all(uploads).await {
+        assert_eq!(response.status(), 201);
     }
     assert_eq!(app.store.list_documents(client_id).await.unwrap().len(), 6);
-    let entries = app.store.entries_for_client(client_id, 100).await.unwrap();
-    let changes: Vec<_> = entries
-        .iter()
-        .filter(|e| e.entry.action == AuditAction::ComplianceStatusChanged)
-        .map(|e| e.entry.after.as_ref().unwrap()["status"].clone())
-        .collect();
     assert_eq!(
-        changes,
-        ["PENDING_VERIFICATION"],
+        changes(&app, client_id).await,
+        [pair("MISSING", "PENDING_VERIFICATION")],
         "the first upload moved EPC; the five after it changed nothing"
     );
 }

@@ -6,6 +6,7 @@
 
 mod access;
 mod access_helpers;
+mod calls;
 mod documents;
 mod documents_http;
 mod guards;

@@ -49,7 +49,7 @@ pub async fn deliver(app: &TestApp, event: &Value) -> reqwest::Response {
 
 /// A client that paid, was provisioned and set its password from the emailed link.
 pub async fn provisioned_client(app: &TestApp, email: &str) -> domain::PortalUser {
-    let client_id = intake(app, email).await;
+    let client_id = app.intake(email).await.to_string();
     let event = checkout_completed(&format!("evt_{}", uuid::Uuid::new_v4().simple()), &client_id);
     assert_eq!(deliver(app, &event).await.status(), 200);
     let mut link = None;
@@ -70,13 +70,8 @@ pub async fn provisioned_client(app: &TestApp, email: &str) -> domain::PortalUse
     app.store.find_user_by_email(&email).await.unwrap().unwrap()
 }
 
-async fn intake(app: &TestApp, email: &str) -> String {
-    let body: Value = app.submit_intake(&valid_intake(email)).await.json().await.unwrap();
-    body["client_id"].as_str().unwrap().to_owned()
-}
-
 async fn from_intake_to_a_signed_in_client(app: TestApp) {
-    let client_id = intake(&app, "paying@example.com").await;
+    let client_id = app.intake("paying@example.com").await.to_string();
     let response = deliver(&app, &checkout_completed("evt_e2e", &client_id)).await;
     assert_eq!(response.status(), 200);
     let ack: Value = response.json().await.unwrap();
@@ -110,7 +105,7 @@ async fn count_requirements(app: &TestApp, client_id: &str) -> usize {
 }
 
 async fn one_checkout_event_however_delivered_provisions_once(app: TestApp) {
-    let client_id = intake(&app, "repeat@example.com").await;
+    let client_id = app.intake("repeat@example.com").await.to_string();
     let event = checkout_completed("evt_repeat", &client_id);
     assert_eq!(deliver(&app, &event).await.status(), 200);
     let requirements = count_requirements(&app, &client_id).await;
@@ -168,7 +163,7 @@ async fn the_webhook_refuses_anything_not_signed_with_our_secret() {
     assert_eq!(deliver(&off, &checkout_completed("evt_off", "x")).await.status(), 503);
 
     let app = spawn_app(Backend::Sqlite, STRIPE).await.unwrap();
-    let client_id = intake(&app, "signed@example.com").await;
+    let client_id = app.intake("signed@example.com").await.to_string();
     let event = checkout_completed("evt_sig", &client_id);
     let now = Utc::now().timestamp();
     assert_eq!(
@@ -223,7 +218,7 @@ async fn a_failure_half_way_through_provisioning_leaves_only_failed_and_a_rerun_
     let app = spawn_app(Backend::Sqlite, STRIPE).await.unwrap();
     create_admin(&app, "ops@example.com").await;
     let admin = app.token("ops@example.com").await;
-    let client_id = intake(&app, "fragile@example.com").await;
+    let client_id = app.intake("fragile@example.com").await.to_string();
     // A trigger that fails the third requirement of any provisioning run.
     let db = app.settings.data_dir.join("compliance-vault.db");
     let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
@@ -313,7 +308,7 @@ async fn a_failure_half_way_through_provisioning_leaves_only_failed_and_a_rerun_
         .await
         .unwrap();
     assert_eq!(again["status"], "already_done");
-    let unpaid = intake(&app, "unpaid@example.com").await;
+    let unpaid = app.intake("unpaid@example.com").await.to_string();
     let refused = app
         .http
         .post(format!("{}/api/admin/clients/{unpaid}/provision", app.address))

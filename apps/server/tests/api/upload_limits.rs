@@ -2,9 +2,9 @@
 //! bound on the text fields before the file.
 
 use serde_json::Value;
+use testkit::fixtures::pdf_bytes as pdf;
 
-use crate::documents::pdf;
-use crate::documents_http::{first_property, multipart, post_upload, signed_in_client};
+use crate::calls::{first_property, signed_in_client};
 use crate::helpers::{Backend, spawn_app};
 
 async fn a_client_past_its_quota_gets_413_naming_what_is_used_and_allowed(backend: Backend) {
@@ -14,9 +14,9 @@ async fn a_client_past_its_quota_gets_413_naming_what_is_used_and_allowed(backen
     let (token, client_id) = signed_in_client(&app, "quota@example.com").await;
     let property = first_property(&app, client_id).await;
     let fields = [("property_id", property.as_str())];
-    let first = post_upload(&app, &token, "/api/client/documents", &fields, &pdf(60_000)).await;
+    let first = app.upload(&token, &fields, &pdf(60_000)).await;
     assert_eq!(first.status(), 201);
-    let second = post_upload(&app, &token, "/api/client/documents", &fields, &pdf(60_000)).await;
+    let second = app.upload(&token, &fields, &pdf(60_000)).await;
     assert_eq!(second.status(), 413);
     let problem: Value = second.json().await.unwrap();
     assert_eq!(problem["code"], "quota_exceeded");
@@ -38,7 +38,7 @@ async fn a_client_past_its_quota_gets_413_naming_what_is_used_and_allowed(backen
     .count();
     assert_eq!(files, 1, "the refused file is not left in storage");
     // What still fits goes in.
-    let small = post_upload(&app, &token, "/api/client/documents", &fields, &pdf(30_000)).await;
+    let small = app.upload(&token, &fields, &pdf(30_000)).await;
     assert_eq!(small.status(), 201);
 }
 
@@ -62,10 +62,10 @@ async fn a_user_past_the_hourly_uploads_gets_429() {
     let property = first_property(&app, client_id).await;
     let fields = [("property_id", property.as_str())];
     for _ in 0..2 {
-        let response = post_upload(&app, &token, "/api/client/documents", &fields, &pdf(1_000)).await;
+        let response = app.upload(&token, &fields, &pdf(1_000)).await;
         assert_eq!(response.status(), 201);
     }
-    let third = post_upload(&app, &token, "/api/client/documents", &fields, &pdf(1_000)).await;
+    let third = app.upload(&token, &fields, &pdf(1_000)).await;
     assert_eq!(third.status(), 429);
     assert!(third.headers().contains_key("retry-after"));
     assert_eq!(app.store.list_documents(client_id).await.unwrap().len(), 2);
@@ -80,16 +80,7 @@ async fn text_fields_are_sent_once_each_and_bounded_together() {
         let (app, token) = (&app, &token);
         async move {
             let fields: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (*n, v.as_str())).collect();
-            let (content_type, body) = multipart(&fields, "x.pdf", &pdf(1_000));
-            let response = app
-                .http
-                .post(format!("{}/api/client/documents", app.address))
-                .bearer_auth(token)
-                .header("Content-Type", content_type)
-                .body(body)
-                .send()
-                .await
-                .unwrap();
+            let response = app.upload(token, &fields, &pdf(1_000)).await;
             let status = response.status().as_u16();
             (status, response.json::<Value>().await.unwrap())
         }

@@ -14,7 +14,7 @@ const ADDRESS_MAX: usize = 200;
 const CITY_MAX: usize = 100;
 const PHONE_MAX: usize = 32;
 
-const CLIENT_FIELDS: &[&str] = &[
+pub(super) const CLIENT_FIELDS: &[&str] = &[
     "full_name",
     "email",
     "client_type",
@@ -26,7 +26,7 @@ const CLIENT_FIELDS: &[&str] = &[
     "consent_data_processing",
     "consent_communications",
 ];
-const PROPERTY_FIELDS: &[&str] = &[
+pub(super) const PROPERTY_FIELDS: &[&str] = &[
     "address_line_1",
     "address_line_2",
     "city",

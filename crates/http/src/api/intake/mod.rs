@@ -221,3 +221,6 @@ impl From<app::onboarding::SubmitIntakeError> for ApiError {
         }
     }
 }
+
+#[cfg(test)]
+mod schema_tests;
