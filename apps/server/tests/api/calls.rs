@@ -24,6 +24,16 @@ pub async fn first_property(app: &TestApp, client_id: ClientId) -> String {
         .to_string()
 }
 
+/// The form of an EPC issued on 10 January 2026, rated C, for `property`.
+pub fn epc_fields(property: &str) -> [(&'static str, &str); 4] {
+    [
+        ("property_id", property),
+        ("requirement", "EPC"),
+        ("issue_date", "2026-01-10"),
+        ("epc_rating", "C"),
+    ]
+}
+
 /// A multipart body: the text fields in order, then the file.
 pub fn multipart(fields: &[(&str, &str)], file_name: &str, file: &[u8]) -> (String, Vec<u8>) {
     let boundary = "cv-test-boundary-7d1f";

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use testkit::fixtures::pdf_bytes as pdf;
 
 use crate::access_helpers::create_admin;
-use crate::calls::{UPLOADED_NAME, first_property, signed_in_client};
+use crate::calls::{UPLOADED_NAME, epc_fields, first_property, signed_in_client};
 use crate::helpers::{Backend, TestApp, on_both_backends, spawn_app};
 
 /// The client's compliance status changes, newest first, as (before, after).
@@ -37,12 +37,7 @@ on_both_backends!(
 async fn an_upload_streams_to_storage_and_moves_the_status(app: TestApp) {
     let (token, client_id) = signed_in_client(&app, "uploader@example.com").await;
     let property = first_property(&app, client_id).await;
-    let fields = [
-        ("property_id", property.as_str()),
-        ("requirement", "EPC"),
-        ("issue_date", "2026-01-10"),
-        ("epc_rating", "C"),
-    ];
+    let fields = epc_fields(&property);
     let bytes = pdf(300_000);
     let id = app.uploaded(&token, &fields, &bytes).await;
     let document = app.store.get_document(id.parse().unwrap()).await.unwrap().unwrap();
@@ -147,12 +142,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 async fn concurrent_uploads_record_each_status_change_once(app: TestApp) {
     let (token, client_id) = signed_in_client(&app, "racing@example.com").await;
     let property = first_property(&app, client_id).await;
-    let fields = [
-        ("property_id", property.as_str()),
-        ("requirement", "EPC"),
-        ("issue_date", "2026-01-10"),
-        ("epc_rating", "C"),
-    ];
+    let fields = epc_fields(&property);
     let bytes = pdf(20_000);
     let uploads = (0..6).map(|_| app.upload(&token, &fields, &bytes));
     for response in futures_util::future::join_all(uploads).await {

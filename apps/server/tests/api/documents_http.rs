@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use testkit::fixtures::pdf_bytes as pdf;
 
 use crate::access_helpers::create_admin;
-use crate::calls::{first_property, requirement, signed_in_client};
+use crate::calls::{epc_fields, first_property, requirement, signed_in_client};
 use crate::helpers::{TestApp, on_both_backends};
 
 on_both_backends!(over_http_a_client_uploads_an_admin_verifies_and_the_dashboard_follows);
@@ -14,12 +14,7 @@ on_both_backends!(over_http_a_client_uploads_an_admin_verifies_and_the_dashboard
 async fn over_http_a_client_uploads_an_admin_verifies_and_the_dashboard_follows(app: TestApp) {
     let (token, client_id) = signed_in_client(&app, "portal@example.com").await;
     let property = first_property(&app, client_id).await;
-    let fields = [
-        ("property_id", property.as_str()),
-        ("requirement", "EPC"),
-        ("issue_date", "2026-01-10"),
-        ("epc_rating", "C"),
-    ];
+    let fields = epc_fields(&property);
     let bytes = pdf(40_000);
     let document_id = app.uploaded(&token, &fields, &bytes).await;
 
