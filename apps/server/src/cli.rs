@@ -1,4 +1,5 @@
-//! The command line: `serve`, `migrate`, `audit verify`, `admin`, `compliance check`, `stripe sign-event`.
+//! The command line: `serve`, `migrate`, `jobs`, `audit verify`, `admin`, `compliance check`,
+//! `stripe sign-event`.
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
@@ -20,6 +21,11 @@ pub enum Command {
     Serve,
     /// Bring the database schema up to date, then exit.
     Migrate,
+    /// The scheduled jobs, for cron: each prints one JSON summary; a period runs once.
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
     /// Work with the audit log.
     Audit {
         #[command(subcommand)]
@@ -39,6 +45,30 @@ pub enum Command {
     Stripe {
         #[command(subcommand)]
         command: StripeCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// Re-evaluate every ACTIVE client's properties, record status changes and queue the day's
+    /// reminders (one email per client).
+    Daily {
+        /// The day to run for (YYYY-MM-DD); today in Europe/London by default. After today only
+        /// with --dry-run in production.
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Compute and print the summary; write and send nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Queue each ACTIVE client's monthly digest.
+    Monthly {
+        /// The month to run for (YYYY-MM); this month by default.
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Compute and print the summary; write and send nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use std::io::Read;
 
-use crate::cli::{AdminCommand, AuditCommand, Cli, Command, ComplianceCommand, StripeCommand};
+use crate::cli::{AdminCommand, AuditCommand, Cli, Command, ComplianceCommand, JobsCommand, StripeCommand};
 use crate::config::Settings;
 use crate::startup::{Application, open_store};
 use crate::telemetry;
@@ -37,6 +37,12 @@ pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(&settings).await,
         Command::Migrate => migrate(&settings).await,
+        Command::Jobs {
+            command: JobsCommand::Daily { as_of, dry_run },
+        } => crate::jobs::command(&settings, domain::JobKind::Daily, as_of.as_deref(), dry_run).await,
+        Command::Jobs {
+            command: JobsCommand::Monthly { as_of, dry_run },
+        } => crate::jobs::command(&settings, domain::JobKind::Monthly, as_of.as_deref(), dry_run).await,
         Command::Audit {
             command: AuditCommand::Verify { no_seal },
         } => audit_verify(&settings, no_seal).await,

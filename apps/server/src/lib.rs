@@ -8,6 +8,7 @@ pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod extraction;
+pub mod jobs;
 pub mod mail_worker;
 pub mod rate_limit;
 pub mod sealer;

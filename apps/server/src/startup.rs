@@ -246,6 +246,7 @@ pub struct Application {
     store: Arc<dyn Store>,
     seal_interval: Duration,
     mail_worker: MailWorker,
+    scheduler: Option<crate::jobs::Scheduler>,
 }
 
 impl std::fmt::Debug for Application {
@@ -281,6 +282,15 @@ impl Application {
             poll_interval: settings.mail.poll_interval,
             wakeup: Arc::clone(&mail_wakeup),
         };
+        let links = Arc::new(settings.links());
+        let scheduler = settings.jobs.schedule.map(|schedule| crate::jobs::Scheduler {
+            store: Arc::clone(&store),
+            clock: Arc::clone(&clock),
+            links: Arc::clone(&links),
+            config: settings.jobs.clone(),
+            schedule,
+            mail_wakeup: Arc::clone(&mail_wakeup),
+        });
         let state = AppState {
             store: Arc::clone(&store),
             clock,
@@ -296,7 +306,7 @@ impl Application {
             secure_cookies: settings.secure_cookies(),
             admin_second_factor_required: settings.admin_second_factor_required(),
             login_limits: settings.login_limits,
-            links: Arc::new(settings.links()),
+            links,
             mail_wakeup,
             mailer: mailer.name(),
             postmark_webhook: settings.mail.webhook_credentials.clone().map(Arc::new),
@@ -337,6 +347,7 @@ impl Application {
             store,
             seal_interval: settings.audit_seal_interval,
             mail_worker,
+            scheduler,
         })
     }
 
@@ -355,12 +366,16 @@ impl Application {
             self.seal_interval,
             stop_rx.clone(),
         ));
+        let scheduler = self.scheduler.map(|s| tokio::spawn(s.run(stop_rx.clone())));
         let mail = tokio::spawn(self.mail_worker.run(stop_rx));
         let served = self.server.await;
         tracing::info!("server stopped; sealing the audit chain");
         stop_tx.send(true).ok();
         sealer.await.ok();
         mail.await.ok();
+        if let Some(scheduler) = scheduler {
+            scheduler.await.ok();
+        }
         served.context("running the HTTP server")
     }
 }

@@ -5,6 +5,7 @@ pub mod access;
 pub mod audit;
 pub mod context;
 pub mod documents;
+pub mod jobs;
 pub mod limits;
 pub mod mail;
 pub mod onboarding;

@@ -1,29 +1,35 @@
-//! What the operations endpoints report: whether the store answers, and how far the audit
-//! sealer and the email queue are behind.
+//! What the operations endpoints report: whether the store answers, how far the audit sealer
+//! and the email queue are behind, and when each scheduled job last succeeded.
 
+use chrono::{DateTime, Utc};
 use domain::MessageStatus;
 use ports::{MessageFilter, Store};
 
+use crate::jobs::{JobHealth, job_health};
+
 /// The store's side of health. `None` where it could not be read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreHealth {
     pub reachable: bool,
     /// Audit entries written but not yet linked into the chain.
     pub audit_unsealed: Option<u64>,
     /// Emails waiting to be sent.
     pub emails_queued: Option<u64>,
+    /// Each job's last success, as of the `now` asked about.
+    pub jobs: Option<Vec<JobHealth>>,
 }
 
 /// Pings the store and, when it answers, reads the two backlogs. Never fails: a failure is
 /// what it reports (and logs).
 #[tracing::instrument(skip_all)]
-pub async fn store_health(store: &dyn Store) -> StoreHealth {
+pub async fn store_health(store: &dyn Store, now: DateTime<Utc>) -> StoreHealth {
     if let Err(error) = store.ping().await {
         tracing::warn!(error = ?error, "health check: database unreachable");
         return StoreHealth {
             reachable: false,
             audit_unsealed: None,
             emails_queued: None,
+            jobs: None,
         };
     }
     let waiting = MessageFilter {
@@ -34,5 +40,6 @@ pub async fn store_health(store: &dyn Store) -> StoreHealth {
         reachable: true,
         audit_unsealed: store.unsealed_count().await.ok(),
         emails_queued: store.list_messages(&waiting).await.ok().map(|page| page.total),
+        jobs: job_health(store, now).await.ok(),
     }
 }

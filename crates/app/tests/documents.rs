@@ -49,6 +49,7 @@ impl World {
             Ok(PropertyEvidence {
                 version: 0,
                 documents: Vec::new(),
+                snapshots: Vec::new(),
             })
         });
         store.expect_storage_used().returning(|_| Ok(0));
@@ -134,9 +135,15 @@ async fn an_upload_streams_to_storage_and_records_the_document_with_its_status_c
         .store
         .expect_create_document()
         .times(1)
-        .returning(move |document, version, entries, _| {
-            assert_eq!(version, 0, "written against the snapshot it was computed from");
-            sink.lock().unwrap().push((document.clone(), entries.to_vec()));
+        .returning(move |document, write, _| {
+            assert_eq!(write.version, 0, "written against the evidence it was computed from");
+            let epc = write.snapshots.iter().find(|s| s.requirement == RequirementType::Epc);
+            assert_eq!(
+                epc.map(|s| s.snapshot.status),
+                Some(domain::Status::PendingVerification),
+                "the new snapshot is written with the document"
+            );
+            sink.lock().unwrap().push((document.clone(), write.audit.clone()));
             Ok(())
         });
     let bytes = pdf(300_000);
@@ -219,18 +226,14 @@ async fn a_stale_snapshot_is_computed_again_and_a_failed_record_removes_its_file
     let property = property();
     let mut world = World::with_property(&property);
     let mut conflicts = 0;
-    world
-        .store
-        .expect_create_document()
-        .times(2)
-        .returning(move |_, _, _, _| {
-            conflicts += 1;
-            if conflicts == 1 {
-                Err(WriteEvidenceError::Conflict)
-            } else {
-                Err(WriteEvidenceError::QuotaExceeded { used: 7 })
-            }
-        });
+    world.store.expect_create_document().times(2).returning(move |_, _, _| {
+        conflicts += 1;
+        if conflicts == 1 {
+            Err(WriteEvidenceError::Conflict)
+        } else {
+            Err(WriteEvidenceError::QuotaExceeded { used: 7 })
+        }
+    });
     let refused = upload_document(
         world.services(),
         upload(&property, epc_stated()),
@@ -285,6 +288,7 @@ async fn a_review_confirms_the_facts_records_the_change_and_happens_once() {
         Ok(PropertyEvidence {
             version: 3,
             documents: vec![snapshot.clone()],
+            snapshots: Vec::new(),
         })
     });
     let stored = pending.clone();
@@ -298,15 +302,15 @@ async fn a_review_confirms_the_facts_records_the_change_and_happens_once() {
     world
         .store
         .expect_review_document()
-        .with(always(), always(), always(), always(), always(), always())
+        .with(always(), always(), always(), always(), always())
         .times(2)
-        .returning(move |_, review, _, _, version, entries| {
+        .returning(move |_, review, _, _, write| {
             reviews += 1;
             if reviews > 1 {
                 return Err(ReviewError::NotPending);
             }
-            assert_eq!(version, 3);
-            sink.lock().unwrap().extend_from_slice(entries);
+            assert_eq!(write.version, 3);
+            sink.lock().unwrap().extend_from_slice(&write.audit);
             let domain::Review::Verify(facts) = review else {
                 panic!("a verification was asked for")
             };

@@ -46,7 +46,7 @@ pub(crate) fn describe(e: &RequirementEvaluation) -> String {
             }
         }
         Reason::Document(basis) => {
-            let name = document_name(e.requirement);
+            let name = RequirementType::label(e.requirement);
             let span = span(e.rule.timing);
             match basis {
                 DueBasis::Interval => format!("{name} dated {last}; next due {span} later, by {due}."),
@@ -95,20 +95,6 @@ fn nation_name(nation: Nation) -> &'static str {
         Nation::England => "England",
         Nation::Wales => "Wales",
         Nation::Scotland => "Scotland",
-    }
-}
-
-fn document_name(requirement: RequirementType) -> &'static str {
-    match requirement {
-        RequirementType::GasSafety => "Gas safety record",
-        RequirementType::Eicr => "Electrical installation condition report",
-        RequirementType::Epc => "EPC",
-        RequirementType::SmokeCoAlarms => "Alarm check",
-        RequirementType::FireRiskAssessment => "Fire risk assessment",
-        RequirementType::Legionella => "Legionella risk assessment",
-        RequirementType::HmoLicence => "HMO licence",
-        RequirementType::Pat => "Portable appliance test",
-        RequirementType::LandlordRegistration => "Landlord registration",
     }
 }
 

@@ -16,11 +16,13 @@ pub mod plan;
 pub mod postcode;
 pub mod property;
 pub mod requirement;
+pub mod snapshot;
+pub mod status;
 pub mod text;
 pub mod user;
 
 pub use audit::{Actor, ActorRole, AuditAction, AuditEntry, ChainHash, ChainHashError, NewAuditEntry, Seal};
-pub use calendar::uk_date;
+pub use calendar::{uk_date, uk_time};
 pub use chain::{ChainBreak, ChainHead, ChainProblem, ChainVerifier, link};
 pub use client::{Client, ClientType, Intake, NewClient, OnboardingStatus, PreferredContact, SubscriptionStatus};
 pub use document::{
@@ -35,6 +37,8 @@ pub use plan::{BillingPlan, PlanBoundError};
 pub use postcode::{PostcodeError, UkPostcode};
 pub use property::{Nation, NewProperty, Property};
 pub use requirement::{EpcRating, Requirement, RequirementType};
+pub use snapshot::{JobCounts, JobKind, JobOutcome, Snapshot, StoredSnapshot};
+pub use status::{Rag, Status};
 pub use text::{BoundedText, MultilineText, TextError};
 pub use user::{
     PasswordStatus, PasswordToken, PortalUser, Role, SecondFactor, StoredPasswordHash, TokenKind, UserStatus,

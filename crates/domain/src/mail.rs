@@ -34,14 +34,22 @@ string_enum! {
     }
 }
 
-/// One line of a reminder or digest: a requirement of a property and when it falls due.
+/// One line of a reminder or digest: a requirement of a property, where it stands, when it falls
+/// due, and the portal page to act on it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DueItem {
+    /// The property's address, as one line.
     pub property: String,
+    /// What a landlord calls the requirement ("Gas safety record").
     pub requirement: String,
-    pub due_date: NaiveDate,
-    /// Negative when overdue.
-    pub days_until_due: i64,
+    /// The requirement's status (`EXPIRING_SOON`, `OVERDUE`, `MISSING`, ...).
+    pub status: String,
+    /// `None` when never evidenced.
+    pub due_date: Option<NaiveDate>,
+    /// Negative when overdue; `None` without a due date.
+    pub days_until_due: Option<i64>,
+    /// The property's page in the portal.
+    pub url: String,
 }
 
 /// How many of a portfolio's requirements are in each state.

@@ -42,6 +42,21 @@ impl RequirementType {
         Self::LandlordRegistration,
     ];
 
+    /// What a landlord calls it: "Gas safety record", "EPC".
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::GasSafety => "Gas safety record",
+            Self::Eicr => "Electrical installation condition report",
+            Self::Epc => "EPC",
+            Self::SmokeCoAlarms => "Alarm check",
+            Self::FireRiskAssessment => "Fire risk assessment",
+            Self::Legionella => "Legionella risk assessment",
+            Self::HmoLicence => "HMO licence",
+            Self::Pat => "Portable appliance test",
+            Self::LandlordRegistration => "Landlord registration",
+        }
+    }
+
     /// Position in [`Self::ALL`].
     pub const fn index(self) -> usize {
         self as usize

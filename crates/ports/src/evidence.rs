@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{ClientId, Document, DocumentId, NewAuditEntry, PropertyId, Review, UserId};
+use domain::{ClientId, Document, DocumentId, NewAuditEntry, PropertyId, Review, StoredSnapshot, UserId};
 
 use crate::StoreError;
 
@@ -14,6 +14,18 @@ use crate::StoreError;
 pub struct PropertyEvidence {
     pub version: i64,
     pub documents: Vec<Document>,
+    /// The snapshots of its requirements as last evaluated (none for one never evaluated).
+    pub snapshots: Vec<StoredSnapshot>,
+}
+
+/// What a change to a property's evidence writes beside its document, computed from the evidence
+/// at `version`: the audit entries (the change itself, then any status changes it causes) and
+/// the requirements' snapshots that move.
+#[derive(Debug, Clone, Default)]
+pub struct EvidenceWrite {
+    pub version: i64,
+    pub audit: Vec<NewAuditEntry>,
+    pub snapshots: Vec<StoredSnapshot>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -50,8 +62,8 @@ pub trait DocumentRepository: Send + Sync {
     /// [`StoreError`] when the store fails.
     async fn property_evidence(&self, property: PropertyId) -> Result<PropertyEvidence, StoreError>;
 
-    /// Records an uploaded document with its audit entries (the upload and any status changes
-    /// it causes), atomically, if the property's evidence is still at `evidence_version`. The
+    /// Records an uploaded document with what `write` says, atomically, if the property's
+    /// evidence is still at `write.version`. The
     /// property MUST belong to the document's client; otherwise nothing is written.
     ///
     /// # Errors
@@ -63,8 +75,7 @@ pub trait DocumentRepository: Send + Sync {
     async fn create_document(
         &self,
         document: &Document,
-        evidence_version: i64,
-        audit: &[NewAuditEntry],
+        write: &EvidenceWrite,
         storage_quota: u64,
     ) -> Result<(), WriteEvidenceError>;
 
@@ -84,8 +95,8 @@ pub trait DocumentRepository: Send + Sync {
     /// [`StoreError`] when the store fails.
     async fn list_documents(&self, client: ClientId) -> Result<Vec<Document>, StoreError>;
 
-    /// Verifies or rejects a PENDING document with its audit entries, atomically, if its
-    /// property's evidence is still at `evidence_version`, and returns it as it now is. Of
+    /// Verifies or rejects a PENDING document with what `write` says, atomically, if its
+    /// property's evidence is still at `write.version`, and returns it as it now is. Of
     /// concurrent reviews of one document exactly one succeeds.
     ///
     /// # Errors
@@ -97,7 +108,6 @@ pub trait DocumentRepository: Send + Sync {
         review: &Review,
         reviewer: UserId,
         now: DateTime<Utc>,
-        evidence_version: i64,
-        audit: &[NewAuditEntry],
+        write: &EvidenceWrite,
     ) -> Result<Document, ReviewError>;
 }

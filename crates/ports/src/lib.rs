@@ -8,6 +8,7 @@ mod error;
 mod evidence;
 mod extract;
 mod hasher;
+mod jobs;
 mod mail;
 mod payments;
 mod provisioning;
@@ -19,9 +20,13 @@ pub use audit::{AuditLog, ChainHead};
 pub use clock::Clock;
 pub use documents::{DocumentDownload, DocumentStore, DocumentUpload, StorageError, StorageKey};
 pub use error::{BoxError, StoreError};
-pub use evidence::{DocumentRepository, PropertyEvidence, ReviewError, WriteEvidenceError};
+pub use evidence::{DocumentRepository, EvidenceWrite, PropertyEvidence, ReviewError, WriteEvidenceError};
 pub use extract::{Extractor, ReadBusy, TextRead, TextReader};
 pub use hasher::{HashError, PasswordHasher};
+pub use jobs::{
+    ClientChanges, ClientPortfolio, JobClaim, JobLease, JobRepository, JobRun, JobWriteError, PropertyChanges,
+    PropertyRecord, RunEnd, SentReminder,
+};
 pub use mail::{
     ClaimedEmail, Delivery, DeliveryEvent, Mailer, MessageFilter, MessagePage, MessageRecord, MessageRepository,
     SendError,

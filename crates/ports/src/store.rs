@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use domain::{Client, ClientId, Email, NewAuditEntry, Property};
 
 use crate::{
-    AuditLog, DocumentRepository, MessageRepository, PasswordTokenRepository, PaymentEventRepository,
+    AuditLog, DocumentRepository, JobRepository, MessageRepository, PasswordTokenRepository, PaymentEventRepository,
     ProvisioningRepository, SecondFactorRepository, SessionRepository, StoreError, UserRepository,
 };
 
@@ -77,6 +77,7 @@ pub trait Store:
     + DocumentRepository
     + PaymentEventRepository
     + ProvisioningRepository
+    + JobRepository
     + AuditLog
     + HealthCheck
     + std::fmt::Debug
@@ -94,6 +95,7 @@ impl<T> Store for T where
         + DocumentRepository
         + PaymentEventRepository
         + ProvisioningRepository
+        + JobRepository
         + AuditLog
         + HealthCheck
         + std::fmt::Debug

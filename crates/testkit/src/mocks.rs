@@ -1,17 +1,18 @@
 //! mockall mocks of the ports, for use-case tests that need a port to misbehave on cue.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::{
     AuditEntry, Client, ClientId, Document, DocumentId, Email, MessageId, NewAuditEntry, OutgoingEmail, PasswordToken,
     PortalUser, Property, PropertyId, Requirement, Review, SecondFactor, StoredPasswordHash, UserId, UserStatus,
 };
 use ports::{
-    AuditLog, ChainHead, ClaimedEmail, ClientRepository, CreateClientError, CreateUserError, Delivery, DeliveryEvent,
-    DocumentRepository, EventOutcome, HealthCheck, MessageFilter, MessagePage, MessageRecord, MessageRepository,
+    AuditLog, ChainHead, ClaimedEmail, ClientChanges, ClientPortfolio, ClientRepository, CreateClientError,
+    CreateUserError, Delivery, DeliveryEvent, DocumentRepository, EventOutcome, EvidenceWrite, HealthCheck, JobClaim,
+    JobLease, JobRepository, JobRun, JobWriteError, MessageFilter, MessagePage, MessageRecord, MessageRepository,
     PasswordTokenRepository, PaymentEvent, PaymentEventRepository, PropertyEvidence, PropertyRepository,
     ProvisionOutcome, ProvisioningRepository, ProvisioningWrite, RateDecision, RateLimitError, RateLimiter,
-    ReviewError, SecondFactorRepository, SessionRepository, StoreError, UseTokenError, UserRepository,
+    ReviewError, RunEnd, SecondFactorRepository, SessionRepository, StoreError, UseTokenError, UserRepository,
     WriteEvidenceError,
 };
 
@@ -71,11 +72,20 @@ mockall::mock! {
     #[async_trait]
     impl DocumentRepository for Store {
         async fn property_evidence(&self, property: PropertyId) -> Result<PropertyEvidence, StoreError>;
-        async fn create_document(&self, document: &Document, evidence_version: i64, audit: &[NewAuditEntry], storage_quota: u64) -> Result<(), WriteEvidenceError>;
+        async fn create_document(&self, document: &Document, write: &EvidenceWrite, storage_quota: u64) -> Result<(), WriteEvidenceError>;
         async fn storage_used(&self, client: ClientId) -> Result<u64, StoreError>;
         async fn get_document(&self, id: DocumentId) -> Result<Option<Document>, StoreError>;
         async fn list_documents(&self, client: ClientId) -> Result<Vec<Document>, StoreError>;
-        async fn review_document(&self, id: DocumentId, review: &Review, reviewer: UserId, now: DateTime<Utc>, evidence_version: i64, audit: &[NewAuditEntry]) -> Result<Document, ReviewError>;
+        async fn review_document(&self, id: DocumentId, review: &Review, reviewer: UserId, now: DateTime<Utc>, write: &EvidenceWrite) -> Result<Document, ReviewError>;
+    }
+
+    #[async_trait]
+    impl JobRepository for Store {
+        async fn claim_job_run(&self, lease: &JobLease, now: DateTime<Utc>) -> Result<JobClaim, StoreError>;
+        async fn finish_job_run(&self, lease: &JobLease, end: &RunEnd, now: DateTime<Utc>, audit: &NewAuditEntry) -> Result<bool, StoreError>;
+        async fn last_job_successes(&self) -> Result<Vec<JobRun>, StoreError>;
+        async fn active_portfolios(&self, after: Option<ClientId>, limit: u32, today: NaiveDate) -> Result<Vec<ClientPortfolio>, StoreError>;
+        async fn write_job_page(&self, lease: &JobLease, today: NaiveDate, changes: &[ClientChanges]) -> Result<(), JobWriteError>;
     }
 
     #[async_trait]

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 
+mod jobs;
 mod limits;
 mod mail;
 mod payments;
@@ -15,6 +16,7 @@ mod production;
 mod secret_files;
 mod storage;
 
+pub use jobs::{JobConfig, Schedule};
 pub use limits::LimitSettings;
 pub use mail::{MailSettings, MailTransport};
 pub use payments::{PaymentSettings, StripeCheckout};
@@ -77,6 +79,8 @@ pub struct Settings {
     pub redis_key_prefix: String,
     /// How often the sealer links new audit entries into the chain.
     pub audit_seal_interval: Duration,
+    /// The daily and monthly jobs: reminder days, paging, and the in-process schedule.
+    pub jobs: JobConfig,
     pub log_format: LogFormat,
 }
 
@@ -191,6 +195,7 @@ impl Settings {
             redis_url: var("REDIS_URL").map(SecretString::from),
             redis_key_prefix: var("REDIS_KEY_PREFIX").unwrap_or_else(|| "compliance-vault:".into()),
             audit_seal_interval: Duration::from_millis(number("AUDIT_SEAL_INTERVAL_MS", 250)?.max(10).into()),
+            jobs: JobConfig::from_lookup(&var, &number)?,
             log_format,
         };
         settings.check_production()?;
@@ -267,6 +272,7 @@ impl fmt::Debug for Settings {
             )
             .field("redis_key_prefix", &self.redis_key_prefix)
             .field("audit_seal_interval", &self.audit_seal_interval)
+            .field("jobs", &self.jobs)
             .field("log_format", &self.log_format)
             .finish()
     }

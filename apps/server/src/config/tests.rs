@@ -170,3 +170,26 @@ fn every_secret_setting_reads_its_file() {
         assert_eq!(read.get(name).map(String::as_str), Some("value-from-file"), "{name}");
     }
 }
+
+#[test]
+fn reminders_and_the_schedule_are_configured_or_named_when_wrong() {
+    let s = settings(&[]).unwrap();
+    assert_eq!(s.jobs.policy.thresholds(), [0, 7, 30, 60]);
+    assert_eq!(s.jobs.policy.red_every_days(), 7);
+    assert_eq!(s.jobs.schedule, None, "cron by default");
+    let on = settings(&[("SCHEDULER", "on"), ("REMINDER_DAYS", "14, 1"), ("DAILY_AT", "06:30")]).unwrap();
+    assert_eq!(on.jobs.policy.thresholds(), [1, 14]);
+    let schedule = on.jobs.schedule.unwrap();
+    assert_eq!(schedule.daily_at.to_string(), "06:30:00");
+    assert_eq!(schedule.monthly_at.to_string(), "10:00:00");
+    for (name, value) in [
+        ("REMINDER_DAYS", "60,soon"),
+        ("REMINDER_DAYS", ""),
+        ("OVERDUE_EVERY_DAYS", "0"),
+        ("SCHEDULER", "sometimes"),
+    ] {
+        assert_eq!(settings(&[(name, value)]).unwrap_err().name, name, "{name}={value}");
+    }
+    let bad_time = settings(&[("SCHEDULER", "on"), ("MONTHLY_AT", "25:00")]).unwrap_err();
+    assert_eq!(bad_time.name, "MONTHLY_AT");
+}

@@ -14,6 +14,7 @@ mod hardening;
 mod hardening_accounts;
 mod helpers;
 mod intake;
+mod jobs;
 mod limits;
 mod messages;
 mod operations;

@@ -1,9 +1,9 @@
-//! What the compliance engine makes of a property's documents, and the audit entries that record
-//! how one change moved its requirements.
+//! What the compliance engine makes of a property's documents, and what an evaluation changes:
+//! the requirements' snapshots and the audit entries that record how they moved.
 
 use chrono::NaiveDate;
 use compliance::{EngineConfig, Evidence, EvidenceStatus, PropertyEvaluation, PropertyFacts, evaluate};
-use domain::{Actor, AuditAction, Document, DocumentStatus, NewAuditEntry, Property};
+use domain::{AuditAction, Document, DocumentStatus, NewAuditEntry, Property, Rag, Snapshot, StoredSnapshot};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -50,38 +50,85 @@ pub fn evaluate_property(property: &Property, documents: &[Document], today: Nai
     )
 }
 
-/// One COMPLIANCE_STATUS_CHANGED entry per requirement whose status or due date differs between
-/// the two evaluations, with the property's status before and after.
-pub fn status_changes(
+/// What one evaluation of a property changes: the snapshots to write and one
+/// COMPLIANCE_STATUS_CHANGED entry per requirement whose status or due date moved.
+#[derive(Debug, Clone, Default)]
+pub struct Reevaluation {
+    /// Every requirement's snapshot after the evaluation.
+    pub current: Vec<StoredSnapshot>,
+    /// Those of `current` that are new or differ from the stored one (the status, the due date
+    /// or the RED spell): what is to be written.
+    pub snapshots: Vec<StoredSnapshot>,
+    pub audit: Vec<NewAuditEntry>,
+}
+
+/// Compares `after` (the property evaluated on `today`) with what was known before: each
+/// requirement's stored snapshot, or, where none is stored yet, its evaluation in `before` (the
+/// same day without the change being made). A requirement with neither is seen for the first
+/// time: its snapshot is written and no change is recorded.
+pub fn reevaluate(
     property: &Property,
-    before: &PropertyEvaluation,
+    stored: &[StoredSnapshot],
+    before: Option<&PropertyEvaluation>,
     after: &PropertyEvaluation,
-    now: chrono::DateTime<chrono::Utc>,
+    (today, now): (NaiveDate, chrono::DateTime<chrono::Utc>),
     ctx: &RequestContext,
-) -> Vec<NewAuditEntry> {
-    before
+) -> Reevaluation {
+    let previous: Vec<Option<Snapshot>> = after
         .requirements
         .iter()
-        .zip(after.requirements.iter())
-        .filter(|(b, a)| b.status != a.status || b.due_date != a.due_date)
-        .map(|(b, a)| {
-            let actor: Actor = ctx.actor.clone();
-            let mut entry = NewAuditEntry::new(Uuid::now_v7(), now, AuditAction::ComplianceStatusChanged, actor);
-            entry.client_id = Some(property.client_id);
-            entry.resource_type = Some("property".into());
-            entry.resource_id = Some(property.id.to_string());
-            entry.request_id = ctx.request_id.clone();
-            entry.before = Some(json!({
-                "requirement": b.requirement, "status": b.status, "due_date": b.due_date,
-                "property_status": before.status,
-            }));
-            entry.after = Some(json!({
-                "requirement": a.requirement, "status": a.status, "due_date": a.due_date,
-                "property_status": after.status,
-            }));
-            entry
+        .map(|a| {
+            let kept = stored
+                .iter()
+                .find(|s| s.requirement == a.requirement)
+                .map(|s| s.snapshot);
+            kept.or_else(|| {
+                let b = before?.get(a.requirement);
+                Some(Snapshot::next(None, b.status, b.due_date, today))
+            })
         })
-        .collect()
+        .collect();
+    let property_before = before.map_or_else(
+        || Rag::worst_of(previous.iter().flatten().map(|p| p.status.rag())),
+        |b| b.status,
+    );
+    let mut out = Reevaluation::default();
+    for (a, previous) in after.requirements.iter().zip(&previous) {
+        let next = Snapshot::next(previous.as_ref(), a.status, a.due_date, today);
+        let current = StoredSnapshot {
+            property_id: property.id,
+            requirement: a.requirement,
+            snapshot: next,
+        };
+        out.current.push(current);
+        let stored_one = stored.iter().find(|s| s.requirement == a.requirement);
+        if stored_one.is_none_or(|s| s.snapshot.differs_from(&next) || s.snapshot.red_since != next.red_since) {
+            out.snapshots.push(current);
+        }
+        let Some(previous) = previous.filter(|p| next.differs_from(p)) else {
+            continue;
+        };
+        let mut entry = NewAuditEntry::new(
+            Uuid::now_v7(),
+            now,
+            AuditAction::ComplianceStatusChanged,
+            ctx.actor.clone(),
+        );
+        entry.client_id = Some(property.client_id);
+        entry.resource_type = Some("property".into());
+        entry.resource_id = Some(property.id.to_string());
+        entry.request_id = ctx.request_id.clone();
+        entry.before = Some(json!({
+            "requirement": a.requirement, "status": previous.status, "due_date": previous.due_date,
+            "property_status": property_before,
+        }));
+        entry.after = Some(json!({
+            "requirement": a.requirement, "status": next.status, "due_date": next.due_date,
+            "property_status": after.status,
+        }));
+        out.audit.push(entry);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ mod suggest;
 mod upload;
 
 pub use compliance::{Rag, Status};
-pub use evaluation::{evaluate_property, evidence_of, status_changes};
+pub use evaluation::{Reevaluation, evaluate_property, evidence_of, reevaluate};
 pub use portfolio::{Portfolio, PropertyPortfolio, RequirementView, portfolio};
 pub use read::{DocumentReadError, Reader, list_documents, open_document};
 pub use review::{Decision, ReviewDocumentError, review_document};

@@ -6,12 +6,12 @@ use domain::{
     AuditAction, ConfirmedFacts, Document, DocumentId, EpcRating, FactsError, NewAuditEntry, RequirementType, Review,
     UserId,
 };
-use ports::{ReviewError, StoreError};
+use ports::{EvidenceWrite, ReviewError, StoreError};
 use serde_json::json;
 use uuid::Uuid;
 
 use super::DocumentServices;
-use super::evaluation::{evaluate_property, status_changes};
+use super::evaluation::{evaluate_property, reevaluate};
 use super::upload::MAX_ATTEMPTS;
 use crate::RequestContext;
 
@@ -106,16 +106,20 @@ pub async fn review_document(
         let before = evaluate_property(property, &evidence.documents, today);
         let reviewed: Vec<Document> = evidence
             .documents
-            .into_iter()
+            .iter()
+            .cloned()
             .map(|d| if d.id == id { applied(d, &review) } else { d })
             .collect();
         let after = evaluate_property(property, &reviewed, today);
-        let mut entries = vec![entry.clone()];
-        entries.extend(status_changes(property, &before, &after, now, ctx));
-        match store
-            .review_document(id, &review, reviewer, now, evidence.version, &entries)
-            .await
-        {
+        let changes = reevaluate(property, &evidence.snapshots, Some(&before), &after, (today, now), ctx);
+        let mut audit = vec![entry.clone()];
+        audit.extend(changes.audit);
+        let write = EvidenceWrite {
+            version: evidence.version,
+            audit,
+            snapshots: changes.snapshots,
+        };
+        match store.review_document(id, &review, reviewer, now, &write).await {
             Ok(document) => return Ok(document),
             Err(ReviewError::Conflict) => {}
             Err(ReviewError::NotFound) => return Err(ReviewDocumentError::NotFound),

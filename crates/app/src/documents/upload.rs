@@ -7,13 +7,13 @@ use domain::{
     PropertyId, SNIFF_BYTES, StatedFacts, StoredFile, UserId,
 };
 use futures_util::{Stream, StreamExt};
-use ports::{DocumentUpload, StorageError, StorageKey, StoreError, WriteEvidenceError};
+use ports::{DocumentUpload, EvidenceWrite, StorageError, StorageKey, StoreError, WriteEvidenceError};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::DocumentServices;
-use super::evaluation::{evaluate_property, status_changes};
+use super::evaluation::{evaluate_property, reevaluate};
 use crate::RequestContext;
 use crate::limits::{self, Limit, WhenFull};
 
@@ -161,13 +161,15 @@ where
         let mut with_new = evidence.documents.clone();
         with_new.push(document.clone());
         let after = evaluate_property(property, &with_new, today);
-        let mut entries = vec![entry.clone()];
-        entries.extend(status_changes(property, &before, &after, now, ctx));
-        let failure = match s
-            .store
-            .create_document(&document, evidence.version, &entries, quota)
-            .await
-        {
+        let changes = reevaluate(property, &evidence.snapshots, Some(&before), &after, (today, now), ctx);
+        let mut audit = vec![entry.clone()];
+        audit.extend(changes.audit);
+        let write = EvidenceWrite {
+            version: evidence.version,
+            audit,
+            snapshots: changes.snapshots,
+        };
+        let failure = match s.store.create_document(&document, &write, quota).await {
             Ok(()) => return Ok(document),
             Err(WriteEvidenceError::QuotaExceeded { used }) => UploadError::QuotaExceeded { used, allowed: quota },
             Err(WriteEvidenceError::Conflict) if attempt < MAX_ATTEMPTS => {

@@ -44,6 +44,11 @@ impl Links {
     pub fn portal(&self) -> String {
         format!("{}/portal", self.base)
     }
+
+    /// A property's page in the portal.
+    pub fn property(&self, property: domain::PropertyId) -> String {
+        format!("{}/portal/properties/{property}", self.base)
+    }
 }
 
 #[cfg(test)]

@@ -22,6 +22,47 @@ pub struct Health {
     #[schema(example = "local")]
     pub documents: &'static str,
     pub rate_limiter: RateLimiterHealth,
+    /// Each scheduled job's last success; null when it could not be read.
+    pub jobs: Option<JobsHealth>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobsHealth {
+    pub daily: JobHealthView,
+    pub monthly: JobHealthView,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobHealthView {
+    /// When its newest completed run finished; null when it never ran.
+    pub last_success: Option<chrono::DateTime<chrono::Utc>>,
+    /// The period that run was for (`2026-12-01`, `2026-12`).
+    pub last_period: Option<String>,
+    /// True when the last success is older than 26 hours (daily) or 32 days (monthly).
+    pub stale: bool,
+}
+
+impl JobsHealth {
+    fn from_app(jobs: &[app::jobs::JobHealth]) -> Self {
+        let view = |job| {
+            jobs.iter().find(|j| j.job == job).map_or(
+                JobHealthView {
+                    last_success: None,
+                    last_period: None,
+                    stale: false,
+                },
+                |j| JobHealthView {
+                    last_success: j.last_success,
+                    last_period: j.last_period.clone(),
+                    stale: j.stale,
+                },
+            )
+        };
+        Self {
+            daily: view(domain::JobKind::Daily),
+            monthly: view(domain::JobKind::Monthly),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -64,7 +105,7 @@ pub struct DatabaseHealth {
 )]
 #[get("/api/health")]
 pub async fn health(state: web::Data<AppState>) -> HttpResponse {
-    let store = app::operations::store_health(&*state.store).await;
+    let store = app::operations::store_health(&*state.store, state.clock.now()).await;
     let reachable = store.reachable;
     let body = Health {
         status: if reachable { "ok" } else { "degraded" },
@@ -88,6 +129,7 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
                 full: usage.is_some_and(|u| u.is_full()),
             }
         },
+        jobs: store.jobs.as_deref().map(JobsHealth::from_app),
     };
     if reachable {
         HttpResponse::Ok().json(body)
@@ -166,6 +208,7 @@ mod tests {
             .returning(|| Err(StoreError::unavailable("ping", "connection refused")));
         store.expect_unsealed_count().never();
         store.expect_list_messages().never();
+        store.expect_last_job_successes().never();
         let app = test::init_service(App::new().app_data(web::Data::new(state(store))).service(health)).await;
 
         let response = test::call_service(&app, test::TestRequest::get().uri("/api/health").to_request()).await;

@@ -8,11 +8,20 @@ use domain::{
     Actor, AuditAction, Client, ConfirmedFacts, DisplayName, Document, DocumentId, DocumentStatus, EpcRating, FileType,
     NewAuditEntry, Property, RequirementType, Review, StatedFacts, StoredFile, UserId,
 };
-use ports::{ReviewError, Store};
+use ports::{EvidenceWrite, ReviewError, Store};
 use uuid::Uuid;
 
 use super::StoreHarness;
 use crate::fixtures::stored_client;
+
+/// A document change at evidence `version` with these audit entries and no snapshot.
+fn write(version: i64, audit: &[NewAuditEntry]) -> EvidenceWrite {
+    EvidenceWrite {
+        version,
+        audit: audit.to_vec(),
+        snapshots: Vec::new(),
+    }
+}
 
 fn entry(action: AuditAction, client: &Client) -> NewAuditEntry {
     let mut entry = NewAuditEntry::new(Uuid::now_v7(), Utc::now(), action, Actor::system());
@@ -86,7 +95,11 @@ pub async fn a_document_reads_back_whole_and_only_for_its_client(h: &impl StoreH
     let (other, _) = client_with_property(&*store).await;
     let document = pending(&client, &property);
     store
-        .create_document(&document, 0, &[entry(AuditAction::DocumentUploaded, &client)], u64::MAX)
+        .create_document(
+            &document,
+            &write(0, &[entry(AuditAction::DocumentUploaded, &client)]),
+            u64::MAX,
+        )
         .await
         .unwrap();
 
@@ -114,7 +127,11 @@ pub async fn a_document_reads_back_whole_and_only_for_its_client(h: &impl StoreH
     let stray = pending(&client, &theirs);
     assert!(
         store
-            .create_document(&stray, 0, &[entry(AuditAction::DocumentUploaded, &client)], u64::MAX)
+            .create_document(
+                &stray,
+                &write(0, &[entry(AuditAction::DocumentUploaded, &client)]),
+                u64::MAX
+            )
             .await
             .is_err()
     );
@@ -125,7 +142,10 @@ pub async fn a_document_is_reviewed_once_however_many_race(h: &impl StoreHarness
     let store = h.store();
     let (client, property) = client_with_property(&*store).await;
     let document = pending(&client, &property);
-    store.create_document(&document, 0, &[], u64::MAX).await.unwrap();
+    store
+        .create_document(&document, &write(0, &[]), u64::MAX)
+        .await
+        .unwrap();
     let facts = ConfirmedFacts {
         requirement: RequirementType::Epc,
         issue_date: date(2026, 1, 12),
@@ -147,7 +167,7 @@ pub async fn a_document_is_reviewed_once_however_many_race(h: &impl StoreHarness
             tokio::spawn(async move {
                 let audit = [entry(AuditAction::DocumentVerified, &client)];
                 store
-                    .review_document(document.id, &review, reviewer, Utc::now(), 1, &audit)
+                    .review_document(document.id, &review, reviewer, Utc::now(), &write(1, &audit))
                     .await
             })
         })
@@ -179,7 +199,7 @@ pub async fn a_document_is_reviewed_once_however_many_race(h: &impl StoreHarness
 
     let unknown = DocumentId::from_uuid(Uuid::now_v7());
     let missing = store
-        .review_document(unknown, &Review::Verify(facts), reviewer, Utc::now(), 2, &[])
+        .review_document(unknown, &Review::Verify(facts), reviewer, Utc::now(), &write(2, &[]))
         .await;
     assert!(matches!(missing, Err(ReviewError::NotFound)));
 }
@@ -191,13 +211,15 @@ pub async fn a_change_computed_from_a_stale_snapshot_is_refused(h: &impl StoreHa
     assert_eq!((snapshot.version, snapshot.documents.len()), (0, 0));
     let first = pending(&client, &property);
     store
-        .create_document(&first, snapshot.version, &[], u64::MAX)
+        .create_document(&first, &write(snapshot.version, &[]), u64::MAX)
         .await
         .unwrap();
 
     // A second upload computed from the same, now stale, snapshot.
     let second = pending(&client, &property);
-    let stale = store.create_document(&second, snapshot.version, &[], u64::MAX).await;
+    let stale = store
+        .create_document(&second, &write(snapshot.version, &[]), u64::MAX)
+        .await;
     assert!(matches!(stale, Err(ports::WriteEvidenceError::Conflict)), "{stale:?}");
     assert!(
         store.get_document(second.id).await.unwrap().is_none(),
@@ -211,11 +233,11 @@ pub async fn a_change_computed_from_a_stale_snapshot_is_refused(h: &impl StoreHa
         reason: "blurred".into(),
     };
     let stale_review = store
-        .review_document(first.id, &reject, reviewer, Utc::now(), 0, &[])
+        .review_document(first.id, &reject, reviewer, Utc::now(), &write(0, &[]))
         .await;
     assert!(matches!(stale_review, Err(ReviewError::Conflict)));
     store
-        .review_document(first.id, &reject, reviewer, Utc::now(), fresh.version, &[])
+        .review_document(first.id, &reject, reviewer, Utc::now(), &write(fresh.version, &[]))
         .await
         .unwrap();
     assert_eq!(store.property_evidence(property.id).await.unwrap().version, 2);
@@ -232,14 +254,19 @@ pub async fn the_storage_quota_holds_under_racing_uploads(h: &impl StoreHarness)
     let first = pending(&client, &properties[0]);
     let size = first.file.size_bytes;
     let quota = size * 5 / 2;
-    store.create_document(&first, 0, &[], quota).await.unwrap();
+    store.create_document(&first, &write(0, &[]), quota).await.unwrap();
     assert_eq!(store.storage_used(client.id).await.unwrap(), size);
 
     // Three uploads at once to three other properties: room for one more only.
     let uploads = properties[1..].iter().map(|property| {
         let store = h.store();
         let document = pending(&client, property);
-        async move { (store.create_document(&document, 0, &[], quota).await, document.id) }
+        async move {
+            (
+                store.create_document(&document, &write(0, &[]), quota).await,
+                document.id,
+            )
+        }
     });
     let results = futures_util::future::join_all(uploads).await;
     let landed = results.iter().filter(|(r, _)| r.is_ok()).count();

@@ -123,15 +123,13 @@ pub(super) fn compliance_reminder(name: &str, items: &[DueItem], portal_url: &st
         .finish(&format!("Compliance reminder: {how_many} {needs} attention"))
 }
 
-/// "Gas safety certificate, 1 High Street: due in 3 days (10 January 2026)".
+/// "Gas safety record, 1 High Street: due in 3 days (10 January 2026) <link>", or "…: missing".
 fn item_line(item: &DueItem) -> String {
-    format!(
-        "{}, {}: {} ({})",
-        item.requirement,
-        item.property,
-        due_phrase(item.days_until_due),
-        long_date(item.due_date)
-    )
+    let when = match (item.days_until_due, item.due_date) {
+        (Some(days), Some(date)) => format!("{} ({})", due_phrase(days), long_date(date)),
+        _ => item.status.to_lowercase().replace('_', " "),
+    };
+    format!("{}, {}: {when} {}", item.requirement, item.property, item.url)
 }
 
 /// "due in 3 days", "due today", "overdue by 1 day".

@@ -28,13 +28,30 @@ pub fn setup(recipient_name: &str) -> EmailContent {
     }
 }
 
+/// The page every test item links to.
+pub const PROPERTY_URL: &str = "https://vault.example/portal/properties/p1";
+
+/// A requirement never evidenced: no due date.
+pub fn missing(property: &str, requirement: &str) -> DueItem {
+    DueItem {
+        property: property.into(),
+        requirement: requirement.into(),
+        status: "MISSING".into(),
+        due_date: None,
+        days_until_due: None,
+        url: PROPERTY_URL.into(),
+    }
+}
+
 pub fn due(property: &str, requirement: &str, days_until_due: i64) -> DueItem {
     let today = NaiveDate::from_ymd_opt(2026, 1, 10).unwrap();
     DueItem {
         property: property.into(),
         requirement: requirement.into(),
-        due_date: today + chrono::TimeDelta::days(days_until_due),
-        days_until_due,
+        status: if days_until_due < 0 { "OVERDUE" } else { "EXPIRING_SOON" }.into(),
+        due_date: Some(today + chrono::TimeDelta::days(days_until_due)),
+        days_until_due: Some(days_until_due),
+        url: PROPERTY_URL.into(),
     }
 }
 

@@ -1,7 +1,7 @@
 use adapter_smtp::render;
 use domain::EmailContent;
 
-use crate::helpers::{HOSTILE, PORTAL_URL, SETUP_URL, due, every_template, setup};
+use crate::helpers::{HOSTILE, PORTAL_URL, PROPERTY_URL, SETUP_URL, due, every_template, missing, setup};
 
 #[test]
 fn every_template_renders_a_subject_and_both_bodies_with_its_links_and_values() {
@@ -176,14 +176,20 @@ fn the_digest_lists_the_counts_then_overdue_and_due_soon_items() {
             red: 1,
         },
         due_soon: vec![due("1 High Street", "EICR", 20)],
-        overdue: vec![due("2 Low Road", "Gas safety certificate", -4)],
+        overdue: vec![
+            due("2 Low Road", "Gas safety certificate", -4),
+            missing("2 Low Road", "EPC"),
+        ],
         portal_url: PORTAL_URL.into(),
     };
     let text = render(&digest).text_body;
-    let expected = "Your requirements\n- 7 up to date (green)\n- 2 due soon (amber)\n- 1 overdue or missing (red)\n\n\
-                    Overdue\n- Gas safety certificate, 2 Low Road: overdue by 4 days (6 January 2026)\n\n\
-                    Due soon\n- EICR, 1 High Street: due in 20 days (30 January 2026)\n";
-    assert!(text.contains(expected), "{text}");
+    let expected = format!(
+        "Your requirements\n- 7 up to date (green)\n- 2 due soon (amber)\n- 1 overdue or missing (red)\n\n\
+         Overdue\n- Gas safety certificate, 2 Low Road: overdue by 4 days (6 January 2026) {PROPERTY_URL}\n\
+         - EPC, 2 Low Road: missing {PROPERTY_URL}\n\n\
+         Due soon\n- EICR, 1 High Street: due in 20 days (30 January 2026) {PROPERTY_URL}\n"
+    );
+    assert!(text.contains(&expected), "{text}");
     assert!(text.contains("for February 2026"));
 }
 

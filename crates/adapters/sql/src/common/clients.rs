@@ -100,7 +100,7 @@ fn optional_text(row: &Row, column: &str) -> Result<Option<BoundedText>, StoreEr
         .transpose()
 }
 
-fn client_from_row(row: &Row) -> Result<Client, StoreError> {
+pub(crate) fn client_from_row(row: &Row) -> Result<Client, StoreError> {
     Ok(Client {
         id: ClientId::from_uuid(uuid(row, "id")?),
         details: NewClient {
@@ -120,7 +120,7 @@ fn client_from_row(row: &Row) -> Result<Client, StoreError> {
     })
 }
 
-fn property_from_row(row: &Row) -> Result<Property, StoreError> {
+pub(crate) fn property_from_row(row: &Row) -> Result<Property, StoreError> {
     Ok(Property {
         id: PropertyId::from_uuid(uuid(row, "id")?),
         client_id: ClientId::from_uuid(uuid(row, "client_id")?),

@@ -4,15 +4,14 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::{
-    ClientId, ConfirmedFacts, DisplayName, Document, DocumentId, NewAuditEntry, PropertyId, Review, StatedFacts,
-    StoredFile, UserId,
+    ClientId, ConfirmedFacts, DisplayName, Document, DocumentId, PropertyId, Review, StatedFacts, StoredFile, UserId,
 };
-use ports::{DocumentRepository, PropertyEvidence, ReviewError, StoreError, WriteEvidenceError};
+use ports::{DocumentRepository, EvidenceWrite, PropertyEvidence, ReviewError, StoreError, WriteEvidenceError};
 
 use super::error::{col, corrupt, fail, parsed, parsed_opt};
-use super::{Conn, FOR_UPDATE, Row, Store, audit, id, opt_uuid, uuid};
+use super::{Conn, FOR_UPDATE, Row, Store, audit, id, jobs, opt_uuid, uuid};
 
-const COLUMNS: &str = "id, client_id, property_id, status, storage_key, file_type, display_name, size_bytes, sha256, \
+pub(crate) const COLUMNS: &str = "id, client_id, property_id, status, storage_key, file_type, display_name, size_bytes, sha256, \
      stated_requirement, stated_issue_date, stated_expiry_date, stated_epc_rating, confirmed_requirement, \
      confirmed_issue_date, confirmed_expiry_date, confirmed_epc_rating, rejection_reason, uploaded_by, reviewed_by, \
      reviewed_at, created_at, confirmed_exemption_expiry_date";
@@ -39,14 +38,14 @@ impl DocumentRepository for Store {
         Ok(PropertyEvidence {
             version: version.unwrap_or_default(),
             documents: rows.iter().map(document_from_row).collect::<Result<_, _>>()?,
+            snapshots: jobs::snapshots_of(&mut conn, property).await?,
         })
     }
 
     async fn create_document(
         &self,
         d: &Document,
-        evidence_version: i64,
-        entries: &[NewAuditEntry],
+        write: &EvidenceWrite,
         storage_quota: u64,
     ) -> Result<(), WriteEvidenceError> {
         const OP: &str = "create_document";
@@ -65,7 +64,7 @@ impl DocumentRepository for Store {
         )
         .bind(id(d.property_id.as_uuid()))
         .bind(id(d.client_id.as_uuid()))
-        .bind(evidence_version)
+        .bind(write.version)
         .execute(&mut *tx)
         .await
         .map_err(fail(OP))?;
@@ -108,9 +107,7 @@ impl DocumentRepository for Store {
             .execute(&mut *tx)
             .await
             .map_err(fail(OP))?;
-        for entry in entries {
-            audit::insert(&mut tx, entry).await?;
-        }
+        write_beside(&mut tx, d.client_id, write).await?;
         tx.commit().await.map_err(fail(OP))?;
         Ok(())
     }
@@ -148,8 +145,7 @@ impl DocumentRepository for Store {
         review: &Review,
         reviewer: UserId,
         now: DateTime<Utc>,
-        evidence_version: i64,
-        entries: &[NewAuditEntry],
+        write: &EvidenceWrite,
     ) -> Result<Document, ReviewError> {
         const OP: &str = "review_document";
         let mut tx = self.begin_write(OP).await?;
@@ -158,7 +154,7 @@ impl DocumentRepository for Store {
              WHERE id = (SELECT property_id FROM documents WHERE id = $1) AND evidence_version = $2",
         )
         .bind(id(document.as_uuid()))
-        .bind(evidence_version)
+        .bind(write.version)
         .execute(&mut *tx)
         .await
         .map_err(fail(OP))?;
@@ -203,15 +199,13 @@ impl DocumentRepository for Store {
             };
         };
         let reviewed = document_from_row(&row)?;
-        for entry in entries {
-            audit::insert(&mut tx, entry).await?;
-        }
+        write_beside(&mut tx, reviewed.client_id, write).await?;
         tx.commit().await.map_err(fail(OP))?;
         Ok(reviewed)
     }
 }
 
-fn document_from_row(row: &Row) -> Result<Document, StoreError> {
+pub(crate) fn document_from_row(row: &Row) -> Result<Document, StoreError> {
     let sha: Vec<u8> = col(row, "sha256")?;
     let confirmed = match parsed_opt(row, "confirmed_requirement")? {
         Some(requirement) => Some(ConfirmedFacts {
@@ -249,6 +243,17 @@ fn document_from_row(row: &Row) -> Result<Document, StoreError> {
         reviewed_at: col(row, "reviewed_at")?,
         created_at: col(row, "created_at")?,
     })
+}
+
+/// The audit entries and snapshots that go with a document's change, in its transaction.
+async fn write_beside(conn: &mut Conn, client: ClientId, write: &EvidenceWrite) -> Result<(), StoreError> {
+    for entry in &write.audit {
+        audit::insert(conn, entry).await?;
+    }
+    for snapshot in &write.snapshots {
+        jobs::upsert_snapshot(conn, client, snapshot).await?;
+    }
+    Ok(())
 }
 
 /// Why the version did not move: the evidence changed (a conflict), or the property is not the

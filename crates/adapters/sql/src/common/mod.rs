@@ -8,6 +8,7 @@ pub(crate) mod audit;
 pub(crate) mod clients;
 pub(crate) mod documents;
 pub(crate) mod error;
+pub(crate) mod jobs;
 pub(crate) mod messages;
 pub(crate) mod migrations;
 pub(crate) mod payments;

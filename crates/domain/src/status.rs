@@ -1,5 +1,5 @@
 //! Requirement statuses, their RAG colours and the severity order that says which is worse.
-//! Pure vocabulary: nothing here looks at dates or evidence.
+//! Pure vocabulary: nothing here looks at dates or evidence (the compliance engine decides them).
 
 use serde::{Deserialize, Serialize};
 
@@ -71,6 +71,21 @@ impl Status {
     /// Whether the requirement is kept GREEN or AMBER by this status (NOT_APPLICABLE excluded).
     pub const fn is_in_date(self) -> bool {
         matches!(self.rag(), Rag::Green | Rag::Amber)
+    }
+}
+
+impl std::str::FromStr for Status {
+    type Err = crate::UnknownVariant;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str() == s)
+            .ok_or_else(|| crate::UnknownVariant {
+                value: s.chars().take(64).collect(),
+                expected: "NOT_APPLICABLE, COMPLIANT, EXPIRING_SOON, EXPIRED_IN_TENANCY, PENDING_VERIFICATION, \
+                       NON_COMPLIANT, OVERDUE, MISSING",
+            })
     }
 }
 

@@ -1,0 +1,197 @@
+//! The daily job walked through a year with injected dates, on both stores: each threshold
+//! reminded once on its day, a RED requirement every 7 days, a day the job did not run caught up
+//! once, a client that cancels stops receiving mail from the next run, and clients that are not
+//! ACTIVE get nothing. The emails are read back from the outbox, as sent.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use app::jobs::{JobServices, JobSummary, Outcome, Period};
+use chrono::{Days, NaiveDate, Utc};
+use compliance::ReminderPolicy;
+use domain::{ActorRole, AuditAction, ClientId};
+use serde_json::{Value, json};
+use testkit::fixtures::pdf_bytes as pdf;
+
+use crate::access_helpers::create_admin;
+use crate::calls::{first_property, signed_in_client};
+use crate::helpers::{TestApp, on_both_backends};
+use crate::payments::deliver;
+
+on_both_backends!(a_year_of_daily_runs_reminds_each_threshold_once_on_its_day);
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// A provisioned client whose one property has verified evidence for all it needs: gas checked
+/// 1 June 2026 (due 1 June 2027), an EICR and a legionella assessment of 1 January 2026 (due
+/// 2031 and 1 January 2028), an EPC of 2020 rated C (due 2030).
+async fn evidenced_client(app: &TestApp, admin: &str, email: &str) -> ClientId {
+    let (token, client_id) = signed_in_client(app, email).await;
+    let property = first_property(app, client_id).await;
+    for (requirement, issued, rating) in [
+        ("GAS_SAFETY", "2026-06-01", None),
+        ("EICR", "2026-01-01", None),
+        ("LEGIONELLA", "2026-01-01", None),
+        ("EPC", "2020-01-01", Some("C")),
+    ] {
+        let document = app
+            .uploaded(&token, &[("property_id", property.as_str())], &pdf(500))
+            .await;
+        let mut facts = json!({ "requirement": requirement, "issue_date": issued });
+        if let Some(rating) = rating {
+            facts["epc_rating"] = json!(rating);
+        }
+        assert_eq!(
+            app.verify(admin, &document, &facts).await.status(),
+            200,
+            "{requirement}"
+        );
+    }
+    client_id
+}
+
+/// Stripe tells us the client's subscription is now `status` (`past_due`, `canceled`).
+async fn subscription_becomes(app: &TestApp, client: ClientId, status: &str) {
+    let event = json!({
+        "id": format!("evt_{}", uuid::Uuid::new_v4().simple()), "object": "event",
+        "type": "customer.subscription.updated", "created": Utc::now().timestamp() + 5,
+        "data": { "object": {
+            "id": "sub_test_1", "object": "subscription", "customer": "cus_test_1", "status": status,
+            "metadata": { "client_id": client.to_string() }
+        }}
+    });
+    assert_eq!(deliver(app, &event).await.status(), 200);
+}
+
+async fn run_daily(app: &TestApp, today: NaiveDate) -> JobSummary {
+    let links = app.settings.links();
+    let policy = ReminderPolicy::default();
+    let services = JobServices {
+        store: &*app.store,
+        clock: &compliance_vault::clock::SystemClock,
+        links: &links,
+        policy: &policy,
+        settings: app::jobs::JobSettings::default(),
+    };
+    app::jobs::run_job(services, Period::Day(today), false).await
+}
+
+/// The reminder emails in the outbox once `count` have arrived: for each recipient, each
+/// (requirement, day it was sent for), with how many times.
+async fn reminders(app: &TestApp, count: usize) -> BTreeMap<String, BTreeMap<(String, NaiveDate), u32>> {
+    let mut emails = Vec::new();
+    for _ in 0..400 {
+        emails = app
+            .outbox()
+            .into_iter()
+            .filter(|e| e["template_alias"] == "compliance-reminder")
+            .collect::<Vec<Value>>();
+        if emails.len() >= count {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(emails.len(), count, "every queued reminder is sent");
+    let mut by_recipient: BTreeMap<String, BTreeMap<(String, NaiveDate), u32>> = BTreeMap::new();
+    for email in emails {
+        let to = email["to"].as_str().unwrap().to_owned();
+        for item in email["model"]["items"].as_array().unwrap() {
+            let due: NaiveDate = item["due_date"].as_str().unwrap().parse().unwrap();
+            let days = item["days_until_due"].as_i64().unwrap();
+            let sent_on = due - chrono::Duration::days(days);
+            let key = (item["requirement"].as_str().unwrap().to_owned(), sent_on);
+            *by_recipient.entry(to.clone()).or_default().entry(key).or_default() += 1;
+        }
+    }
+    by_recipient
+}
+
+async fn a_year_of_daily_runs_reminds_each_threshold_once_on_its_day(app: TestApp) {
+    create_admin(&app, "ops@example.com").await;
+    let admin = app.token("ops@example.com").await;
+    let staying = evidenced_client(&app, &admin, "staying@example.com").await;
+    let leaving = evidenced_client(&app, &admin, "leaving@example.com").await;
+    let late_payer = evidenced_client(&app, &admin, "late@example.com").await;
+    subscription_becomes(&app, late_payer, "past_due").await;
+
+    let (first, last) = (day(2026, 12, 3), day(2027, 12, 2));
+    let (skipped, cancelled_on) = (day(2027, 5, 2), day(2027, 4, 15));
+    let mut queued = 0;
+    for today in first.iter_days().take_while(|d| *d <= last) {
+        if today == skipped {
+            continue;
+        }
+        if today == cancelled_on {
+            subscription_becomes(&app, leaving, "canceled").await;
+        }
+        let summary = run_daily(&app, today).await;
+        assert_eq!(summary.outcome, Outcome::Completed, "{today}: {summary:?}");
+        assert!(summary.counts.clients <= 2, "{today}: only ACTIVE clients are read");
+        queued += summary.counts.reminders_queued;
+    }
+    let again = run_daily(&app, last).await;
+    assert_eq!(again.outcome, Outcome::AlreadyDone, "a day runs once");
+
+    let sent = reminders(&app, usize::try_from(queued).unwrap()).await;
+    let gas = "Gas safety record".to_owned();
+    let legionella = "Legionella risk assessment".to_owned();
+    let mut expected: BTreeMap<(String, NaiveDate), u32> = [
+        (gas.clone(), day(2027, 4, 2)),  // 60 days before 1 June
+        (gas.clone(), day(2027, 5, 3)),  // 30 days, due on the 2nd when the job did not run
+        (gas.clone(), day(2027, 5, 25)), // 7 days
+        (gas.clone(), day(2027, 6, 1)),  // the due date
+        (legionella.clone(), day(2027, 11, 2)),
+        (legionella, day(2027, 12, 2)),
+    ]
+    .into_iter()
+    .map(|key| (key, 1))
+    .collect();
+    // OVERDUE from 2 June: then every 7 days.
+    let mut red = day(2027, 6, 2);
+    while red <= last {
+        expected.insert((gas.clone(), red), 1);
+        red = red + Days::new(7);
+    }
+    assert_eq!(sent["staying@example.com"], expected);
+    assert_eq!(
+        sent["leaving@example.com"],
+        [((gas, day(2027, 4, 2)), 1)].into_iter().collect(),
+        "nothing after the cancellation"
+    );
+    assert!(!sent.contains_key("late@example.com"), "a PAST_DUE client gets nothing");
+
+    // The status changes were recorded by the system, against the snapshot, once each.
+    let entries = app.store.entries_for_client(staying, 500).await.unwrap();
+    let moved: Vec<(String, String)> = entries
+        .iter()
+        .filter(|e| e.entry.action == AuditAction::ComplianceStatusChanged && e.entry.actor.role == ActorRole::System)
+        .map(|e| {
+            let after = e.entry.after.as_ref().unwrap();
+            (
+                after["requirement"].as_str().unwrap().to_owned(),
+                after["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let mut moved = moved;
+    moved.sort();
+    assert_eq!(
+        moved,
+        [
+            ("GAS_SAFETY".to_owned(), "EXPIRING_SOON".to_owned()),
+            ("GAS_SAFETY".to_owned(), "OVERDUE".to_owned()),
+            ("LEGIONELLA".to_owned(), "EXPIRING_SOON".to_owned()),
+        ]
+    );
+    let reminded = entries
+        .iter()
+        .filter(|e| e.entry.action == AuditAction::ReminderSent)
+        .count();
+    assert_eq!(
+        reminded,
+        expected.len(),
+        "one REMINDER_SENT per email, one email per client per day"
+    );
+}

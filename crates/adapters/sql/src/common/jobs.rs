@@ -1,0 +1,402 @@
+//! The scheduled jobs' runs, leases and pages. A run is one row per (job, period): inserting it
+//! claims the period, and every page of writes first extends the lease of the run that holds it,
+//! so a run that lost its lease (it stalled past it and another took over) writes nothing more.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::{ClientId, JobCounts, JobKind, JobOutcome, NewAuditEntry, Snapshot, StoredSnapshot};
+use ports::{
+    ClientChanges, ClientPortfolio, JobClaim, JobLease, JobRepository, JobRun, JobWriteError, PropertyRecord, RunEnd,
+    StoreError,
+};
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use super::clients::{CLIENT_COLUMNS, PROPERTY_COLUMNS, client_from_row, property_from_row};
+use super::documents::{COLUMNS as DOCUMENT_COLUMNS, document_from_row};
+use super::error::{col, fail, parsed};
+use super::{Conn, FOR_UPDATE, Row, Store, audit, id, messages, uuid};
+
+const RUN_COLUMNS: &str = "job, period, run_id, outcome, started_at, lease_until, finished_at, counts, error";
+
+/// The clients of a page: ACTIVE, with ids from `$1` to `$2`.
+const PAGE_CLIENTS: &str = "SELECT id FROM clients WHERE subscription_status = 'ACTIVE' AND id >= $1 AND id <= $2";
+
+#[async_trait]
+impl JobRepository for Store {
+    async fn claim_job_run(&self, lease: &JobLease, now: DateTime<Utc>) -> Result<JobClaim, StoreError> {
+        const OP: &str = "claim_job_run";
+        let mut tx = self.begin_write(OP).await?;
+        // Of two claims at once, one inserts; the other waits for it and inserts nothing.
+        let inserted = sqlx::query(
+            "INSERT INTO job_runs (job, period, run_id, outcome, started_at, lease_until) \
+             VALUES ($1, $2, $3, 'running', $4, $5) ON CONFLICT (job, period) DO NOTHING",
+        )
+        .bind(lease.job.as_str())
+        .bind(&lease.period)
+        .bind(id(lease.run_id))
+        .bind(now)
+        .bind(lease.until)
+        .execute(&mut *tx)
+        .await
+        .map_err(fail(OP))?;
+        if inserted.rows_affected() == 1 {
+            tx.commit().await.map_err(fail(OP))?;
+            return Ok(JobClaim::Started);
+        }
+        let sql = format!("SELECT {RUN_COLUMNS} FROM job_runs WHERE job = $1 AND period = $2{FOR_UPDATE}");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(lease.job.as_str())
+            .bind(&lease.period)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(fail(OP))?;
+        let run = run_from_row(&row)?;
+        let claim = match run.outcome {
+            JobOutcome::Completed => JobClaim::Finished(run),
+            JobOutcome::Running if run.lease_until > now => JobClaim::Running(run),
+            JobOutcome::Running | JobOutcome::Failed => {
+                sqlx::query(
+                    "UPDATE job_runs SET run_id = $3, outcome = 'running', started_at = $4, lease_until = $5, \
+                     finished_at = NULL, error = NULL WHERE job = $1 AND period = $2",
+                )
+                .bind(lease.job.as_str())
+                .bind(&lease.period)
+                .bind(id(lease.run_id))
+                .bind(now)
+                .bind(lease.until)
+                .execute(&mut *tx)
+                .await
+                .map_err(fail(OP))?;
+                JobClaim::TakenOver { previous: run }
+            }
+        };
+        tx.commit().await.map_err(fail(OP))?;
+        Ok(claim)
+    }
+
+    async fn finish_job_run(
+        &self,
+        lease: &JobLease,
+        end: &RunEnd,
+        now: DateTime<Utc>,
+        audit_entry: &NewAuditEntry,
+    ) -> Result<bool, StoreError> {
+        const OP: &str = "finish_job_run";
+        let mut tx = self.begin_write(OP).await?;
+        let finished = sqlx::query(
+            "UPDATE job_runs SET outcome = $4, finished_at = $5, lease_until = $5, counts = $6, error = $7 \
+             WHERE job = $1 AND period = $2 AND run_id = $3 AND outcome = 'running'",
+        )
+        .bind(lease.job.as_str())
+        .bind(&lease.period)
+        .bind(id(lease.run_id))
+        .bind(end.outcome.as_str())
+        .bind(now)
+        .bind(Json(&end.counts))
+        .bind(end.error.as_deref())
+        .execute(&mut *tx)
+        .await
+        .map_err(fail(OP))?;
+        if finished.rows_affected() == 0 {
+            return Ok(false);
+        }
+        audit::insert(&mut tx, audit_entry).await?;
+        tx.commit().await.map_err(fail(OP))?;
+        Ok(true)
+    }
+
+    async fn last_job_successes(&self) -> Result<Vec<JobRun>, StoreError> {
+        let sql = format!(
+            "SELECT {RUN_COLUMNS} FROM job_runs WHERE job = $1 AND outcome = 'completed' \
+             ORDER BY finished_at DESC LIMIT 1"
+        );
+        let mut runs = Vec::new();
+        for job in JobKind::ALL {
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(job.as_str())
+                .fetch_optional(self.reader())
+                .await
+                .map_err(fail("last_job_successes"))?;
+            if let Some(row) = row {
+                runs.push(run_from_row(&row)?);
+            }
+        }
+        Ok(runs)
+    }
+
+    async fn active_portfolios(
+        &self,
+        after: Option<ClientId>,
+        limit: u32,
+        today: NaiveDate,
+    ) -> Result<Vec<ClientPortfolio>, StoreError> {
+        const OP: &str = "active_portfolios";
+        let mut conn = self.reader().acquire().await.map_err(fail(OP))?;
+        let after = after.map_or(Uuid::nil(), |c| c.as_uuid());
+        let sql = format!(
+            "SELECT {CLIENT_COLUMNS} FROM clients WHERE subscription_status = 'ACTIVE' AND id > $1 ORDER BY id LIMIT $2"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id(after))
+            .bind(i64::from(limit))
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(fail(OP))?;
+        let clients = rows.iter().map(client_from_row).collect::<Result<Vec<_>, _>>()?;
+        let (Some(first), Some(last)) = (clients.first(), clients.last()) else {
+            return Ok(Vec::new());
+        };
+        let range = (first.id.as_uuid(), last.id.as_uuid());
+        let mut pages: HashMap<ClientId, ClientPortfolio> = clients
+            .iter()
+            .map(|client| {
+                let portfolio = ClientPortfolio {
+                    client: client.clone(),
+                    properties: Vec::new(),
+                    reminders_sent: std::collections::HashSet::new(),
+                };
+                (client.id, portfolio)
+            })
+            .collect();
+        read_properties(&mut conn, range, &mut pages).await?;
+        read_reminders(&mut conn, range, today, &mut pages).await?;
+        Ok(clients.iter().filter_map(|c| pages.remove(&c.id)).collect())
+    }
+
+    async fn write_job_page(
+        &self,
+        lease: &JobLease,
+        today: NaiveDate,
+        changes: &[ClientChanges],
+    ) -> Result<(), JobWriteError> {
+        const OP: &str = "write_job_page";
+        let mut tx = self.begin_write(OP).await?;
+        let fenced = sqlx::query(
+            "UPDATE job_runs SET lease_until = $4 WHERE job = $1 AND period = $2 AND run_id = $3 AND outcome = 'running'",
+        )
+        .bind(lease.job.as_str())
+        .bind(&lease.period)
+        .bind(id(lease.run_id))
+        .bind(lease.until)
+        .execute(&mut *tx)
+        .await
+        .map_err(fail(OP))?;
+        if fenced.rows_affected() == 0 {
+            return Err(JobWriteError::LeaseLost);
+        }
+        for client in changes {
+            write_client(&mut tx, client, today).await?;
+        }
+        tx.commit().await.map_err(fail(OP))?;
+        Ok(())
+    }
+}
+
+async fn write_client(conn: &mut Conn, client: &ClientChanges, today: NaiveDate) -> Result<(), JobWriteError> {
+    const OP: &str = "write_job_page";
+    for property in &client.properties {
+        // The evidence moves on, so an upload computed from the version before is refused too.
+        let moved = sqlx::query(
+            "UPDATE properties SET evidence_version = evidence_version + 1 WHERE id = $1 AND evidence_version = $2",
+        )
+        .bind(id(property.property_id.as_uuid()))
+        .bind(property.evidence_version)
+        .execute(&mut *conn)
+        .await
+        .map_err(fail(OP))?;
+        if moved.rows_affected() == 0 {
+            return Err(JobWriteError::Conflict);
+        }
+        for snapshot in &property.snapshots {
+            upsert_snapshot(conn, client.client_id, snapshot).await?;
+        }
+        for entry in &property.audit {
+            audit::insert(conn, entry).await?;
+        }
+    }
+    let message_id = client.email.as_ref().map(|(email, _)| email.id);
+    if let Some((email, entry)) = &client.email {
+        messages::queue(conn, email).await?;
+        audit::insert(conn, entry).await?;
+    }
+    for reminder in &client.reminders {
+        let recorded = sqlx::query(
+            "INSERT INTO reminders_sent (key, client_id, sent_on, relevant_until, message_id) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(&reminder.key)
+        .bind(id(client.client_id.as_uuid()))
+        .bind(today)
+        .bind(reminder.relevant_until)
+        .bind(message_id.map(|m| id(m.as_uuid())))
+        .execute(&mut *conn)
+        .await
+        .map_err(fail(OP))?;
+        if recorded.rows_affected() == 0 {
+            return Err(JobWriteError::Conflict);
+        }
+    }
+    Ok(())
+}
+
+/// Writes a requirement's snapshot, in `conn`'s transaction. Uploads and reviews call it too.
+pub(crate) async fn upsert_snapshot(conn: &mut Conn, client: ClientId, s: &StoredSnapshot) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO requirement_snapshots (property_id, requirement, client_id, status, due_date, evaluated_on, \
+         red_since) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (property_id, requirement) DO UPDATE SET \
+         status = excluded.status, due_date = excluded.due_date, evaluated_on = excluded.evaluated_on, \
+         red_since = excluded.red_since",
+    )
+    .bind(id(s.property_id.as_uuid()))
+    .bind(s.requirement.as_str())
+    .bind(id(client.as_uuid()))
+    .bind(s.snapshot.status.as_str())
+    .bind(s.snapshot.due_date)
+    .bind(s.snapshot.evaluated_on)
+    .bind(s.snapshot.red_since)
+    .execute(conn)
+    .await
+    .map_err(fail("write_snapshot"))?;
+    Ok(())
+}
+
+/// The snapshots of a property's requirements.
+pub(crate) async fn snapshots_of(
+    conn: &mut Conn,
+    property: domain::PropertyId,
+) -> Result<Vec<StoredSnapshot>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT property_id, requirement, status, due_date, evaluated_on, red_since FROM requirement_snapshots \
+         WHERE property_id = $1",
+    )
+    .bind(id(property.as_uuid()))
+    .fetch_all(conn)
+    .await
+    .map_err(fail("read_snapshots"))?;
+    rows.iter().map(snapshot_from_row).collect()
+}
+
+async fn read_properties(
+    conn: &mut Conn,
+    (first, last): (Uuid, Uuid),
+    pages: &mut HashMap<ClientId, ClientPortfolio>,
+) -> Result<(), StoreError> {
+    const OP: &str = "active_portfolios";
+    let sql = format!(
+        "SELECT {PROPERTY_COLUMNS}, evidence_version FROM properties WHERE client_id IN ({PAGE_CLIENTS}) \
+         ORDER BY created_at, id"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id(first))
+        .bind(id(last))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(fail(OP))?;
+    let mut properties: HashMap<domain::PropertyId, PropertyRecord> = HashMap::new();
+    let mut order = Vec::new();
+    for row in &rows {
+        let property = property_from_row(row)?;
+        order.push(property.id);
+        let record = PropertyRecord {
+            evidence_version: col(row, "evidence_version")?,
+            property,
+            documents: Vec::new(),
+            snapshots: Vec::new(),
+        };
+        properties.insert(record.property.id, record);
+    }
+    let sql =
+        format!("SELECT {DOCUMENT_COLUMNS} FROM documents WHERE client_id IN ({PAGE_CLIENTS}) ORDER BY created_at, id");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id(first))
+        .bind(id(last))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(fail(OP))?;
+    for row in &rows {
+        let document = document_from_row(row)?;
+        if let Some(record) = properties.get_mut(&document.property_id) {
+            record.documents.push(document);
+        }
+    }
+    let sql = format!(
+        "SELECT property_id, requirement, status, due_date, evaluated_on, red_since FROM requirement_snapshots \
+         WHERE client_id IN ({PAGE_CLIENTS})"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id(first))
+        .bind(id(last))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(fail(OP))?;
+    for row in &rows {
+        let snapshot = snapshot_from_row(row)?;
+        if let Some(record) = properties.get_mut(&snapshot.property_id) {
+            record.snapshots.push(snapshot);
+        }
+    }
+    for property_id in order {
+        if let Some(record) = properties.remove(&property_id)
+            && let Some(page) = pages.get_mut(&record.property.client_id)
+        {
+            page.properties.push(record);
+        }
+    }
+    Ok(())
+}
+
+async fn read_reminders(
+    conn: &mut Conn,
+    (first, last): (Uuid, Uuid),
+    today: NaiveDate,
+    pages: &mut HashMap<ClientId, ClientPortfolio>,
+) -> Result<(), StoreError> {
+    let sql = format!(
+        "SELECT key, client_id FROM reminders_sent WHERE client_id IN ({PAGE_CLIENTS}) AND relevant_until >= $3"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id(first))
+        .bind(id(last))
+        .bind(today)
+        .fetch_all(conn)
+        .await
+        .map_err(fail("active_portfolios"))?;
+    for row in &rows {
+        let client = ClientId::from_uuid(uuid(row, "client_id")?);
+        if let Some(page) = pages.get_mut(&client) {
+            page.reminders_sent.insert(col(row, "key")?);
+        }
+    }
+    Ok(())
+}
+
+fn snapshot_from_row(row: &Row) -> Result<StoredSnapshot, StoreError> {
+    Ok(StoredSnapshot {
+        property_id: domain::PropertyId::from_uuid(uuid(row, "property_id")?),
+        requirement: parsed(row, "requirement")?,
+        snapshot: Snapshot {
+            status: parsed(row, "status")?,
+            due_date: col(row, "due_date")?,
+            evaluated_on: col(row, "evaluated_on")?,
+            red_since: col(row, "red_since")?,
+        },
+    })
+}
+
+fn run_from_row(row: &Row) -> Result<JobRun, StoreError> {
+    let counts: Option<Json<JobCounts>> = col(row, "counts")?;
+    Ok(JobRun {
+        job: parsed(row, "job")?,
+        period: col(row, "period")?,
+        run_id: uuid(row, "run_id")?,
+        outcome: parsed(row, "outcome")?,
+        started_at: col(row, "started_at")?,
+        lease_until: col(row, "lease_until")?,
+        finished_at: col(row, "finished_at")?,
+        counts: counts.map(|Json(c)| c),
+        error: col(row, "error")?,
+    })
+}
