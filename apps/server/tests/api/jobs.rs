@@ -195,3 +195,86 @@ async fn a_year_of_daily_runs_reminds_each_threshold_once_on_its_day(app: TestAp
         "one REMINDER_SENT per email, one email per client per day"
     );
 }
+
+on_both_backends!(a_monthly_digest_counts_the_portfolio_and_lists_what_falls_due);
+
+async fn a_monthly_digest_counts_the_portfolio_and_lists_what_falls_due(app: TestApp) {
+    let health: Value = app.get("/api/health").await.json().await.unwrap();
+    assert_eq!(health["jobs"]["monthly"]["last_success"], Value::Null, "never ran");
+    assert_eq!(health["jobs"]["monthly"]["stale"], false);
+
+    create_admin(&app, "ops@example.com").await;
+    let admin = app.token("ops@example.com").await;
+    evidenced_client(&app, &admin, "digest@example.com").await;
+    let links = app.settings.links();
+    let policy = ReminderPolicy::default();
+    let services = JobServices {
+        store: &*app.store,
+        clock: &compliance_vault::clock::SystemClock,
+        links: &links,
+        policy: &policy,
+        settings: app::jobs::JobSettings::default(),
+    };
+    let may = Period::month("2027-05").unwrap();
+    let summary = app::jobs::run_job(services, may, false).await;
+    assert_eq!(
+        (summary.outcome, summary.counts.digests_queued),
+        (Outcome::Completed, 1)
+    );
+    let again = app::jobs::run_job(services, may, false).await;
+    assert_eq!((again.outcome, again.counts.digests_queued), (Outcome::AlreadyDone, 0));
+
+    let mut digest = None;
+    for _ in 0..400 {
+        digest = app
+            .outbox()
+            .into_iter()
+            .find(|e| e["template_alias"] == "monthly-digest");
+        if digest.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let digest = digest.expect("the digest is sent");
+    let model = &digest["model"];
+    assert_eq!(model["month"], "2027-05");
+    // As of 1 May 2027: gas (due 1 June) is amber; the EICR, EPC and legionella are green.
+    assert_eq!(model["counts"], json!({ "green": 3, "amber": 1, "red": 0 }));
+    let due_soon = model["due_soon"].as_array().unwrap();
+    assert_eq!(due_soon.len(), 1);
+    assert_eq!(due_soon[0]["requirement"], "Gas safety record");
+    assert_eq!(due_soon[0]["due_date"], "2027-06-01");
+    assert_eq!(due_soon[0]["days_until_due"], 31);
+    assert!(due_soon[0]["url"].as_str().unwrap().contains("/portal/properties/"));
+    assert_eq!(model["overdue"], json!([]));
+
+    let health: Value = app.get("/api/health").await.json().await.unwrap();
+    assert_eq!(health["jobs"]["monthly"]["last_period"], "2027-05");
+    assert!(health["jobs"]["monthly"]["last_success"].is_string());
+    assert_eq!(health["jobs"]["monthly"]["stale"], false);
+    assert_eq!(health["jobs"]["daily"]["last_success"], Value::Null);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_scheduler_on_the_server_runs_both_jobs_at_their_time() {
+    let schedule = [("SCHEDULER", "on"), ("DAILY_AT", "00:00"), ("MONTHLY_AT", "00:00")];
+    let app = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite, &schedule)
+        .await
+        .unwrap();
+    let today = domain::uk_date(Utc::now());
+    let mut health = Value::Null;
+    for _ in 0..200 {
+        health = app.get("/api/health").await.json().await.unwrap();
+        if health["jobs"]["daily"]["last_success"].is_string() && health["jobs"]["monthly"]["last_success"].is_string()
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(health["jobs"]["daily"]["last_period"], today.to_string(), "{health}");
+    assert_eq!(
+        health["jobs"]["monthly"]["last_period"],
+        Period::month_of(today).to_string(),
+        "{health}"
+    );
+}

@@ -40,3 +40,48 @@ pub async fn job_health(store: &dyn Store, now: DateTime<Utc>) -> Result<Vec<Job
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use domain::JobOutcome;
+    use ports::JobRun;
+    use testkit::mocks::MockStore;
+
+    use super::*;
+
+    fn finished(job: JobKind, at: DateTime<Utc>) -> JobRun {
+        JobRun {
+            job,
+            period: "p".into(),
+            run_id: uuid::Uuid::now_v7(),
+            outcome: JobOutcome::Completed,
+            started_at: at,
+            lease_until: at,
+            finished_at: Some(at),
+            counts: None,
+            error: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_daily_job_is_stale_after_26_hours_and_a_monthly_one_after_32_days() {
+        let now = Utc.with_ymd_and_hms(2027, 3, 1, 12, 0, 0).unwrap();
+        let mut store = MockStore::new();
+        store.expect_last_job_successes().returning(move || {
+            Ok(vec![
+                finished(JobKind::Daily, now - Duration::hours(27)),
+                finished(JobKind::Monthly, now - Duration::days(31)),
+            ])
+        });
+        let health = job_health(&store, now).await.unwrap();
+        assert_eq!(
+            health.iter().map(|h| (h.job, h.stale)).collect::<Vec<_>>(),
+            [(JobKind::Daily, true), (JobKind::Monthly, false)]
+        );
+        let mut never = MockStore::new();
+        never.expect_last_job_successes().returning(|| Ok(Vec::new()));
+        let health = job_health(&never, now).await.unwrap();
+        assert!(health.iter().all(|h| h.last_success.is_none() && !h.stale));
+    }
+}

@@ -4,6 +4,7 @@
 pub mod billing;
 pub mod document_store;
 pub mod documents;
+pub mod jobs;
 pub mod messages;
 pub mod rate_limiter;
 pub mod store;
@@ -71,6 +72,11 @@ macro_rules! store_conformance_tests {
             a_document_is_reviewed_once_however_many_race,
             a_change_computed_from_a_stale_snapshot_is_refused,
             the_storage_quota_holds_under_racing_uploads,
+        );
+        $crate::store_conformance_tests!(@jobs $attr $make;
+            a_period_is_claimed_once_and_taken_up_only_after_its_lease,
+            a_page_is_written_whole_or_not_at_all_and_only_under_the_lease,
+            portfolios_are_the_active_clients_a_page_at_a_time,
         );
     };
     (@$module:ident $attr:tt $make:expr; $($check:ident),+ $(,)?) => {

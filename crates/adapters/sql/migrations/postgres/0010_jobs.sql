@@ -16,11 +16,12 @@ CREATE TABLE requirement_snapshots (
 CREATE INDEX requirement_snapshots_by_client ON requirement_snapshots (client_id);
 
 CREATE TABLE reminders_sent (
-    key            TEXT PRIMARY KEY,
     client_id      UUID NOT NULL REFERENCES clients (id),
+    key            TEXT NOT NULL,
     sent_on        DATE NOT NULL,
     relevant_until DATE NOT NULL,
-    message_id     UUID REFERENCES message_logs (id)
+    message_id     UUID REFERENCES message_logs (id),
+    PRIMARY KEY (client_id, key)
 );
 CREATE INDEX reminders_sent_by_client ON reminders_sent (client_id, relevant_until);
 

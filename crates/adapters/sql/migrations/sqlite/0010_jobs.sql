@@ -16,11 +16,12 @@ CREATE TABLE requirement_snapshots (
 CREATE INDEX requirement_snapshots_by_client ON requirement_snapshots (client_id);
 
 CREATE TABLE reminders_sent (
-    key            TEXT PRIMARY KEY,
     client_id      TEXT NOT NULL REFERENCES clients (id),
+    key            TEXT NOT NULL,
     sent_on        TEXT NOT NULL,
     relevant_until TEXT NOT NULL,
-    message_id     TEXT REFERENCES message_logs (id)
+    message_id     TEXT REFERENCES message_logs (id),
+    PRIMARY KEY (client_id, key)
 ) STRICT;
 CREATE INDEX reminders_sent_by_client ON reminders_sent (client_id, relevant_until);
 

@@ -225,7 +225,7 @@ async fn write_client(conn: &mut Conn, client: &ClientChanges, today: NaiveDate)
     for reminder in &client.reminders {
         let recorded = sqlx::query(
             "INSERT INTO reminders_sent (key, client_id, sent_on, relevant_until, message_id) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (client_id, key) DO NOTHING",
         )
         .bind(&reminder.key)
         .bind(id(client.client_id.as_uuid()))
