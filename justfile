@@ -72,3 +72,7 @@ bench-provision count="10000" concurrency="16":
 # Upload MB/s to the local store beside sha256sum + cp on the same disk; peak memory on a 1 GB upload.
 bench-upload:
     scripts/bench-upload.sh
+
+# The daily job over CLIENTS generated clients (10 requirements each) on PostgreSQL: wall time and peak RSS, beside a bare scan.
+bench-jobs clients="100000":
+    scripts/bench-jobs.sh {{clients}} {{pg_url}}

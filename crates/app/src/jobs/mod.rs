@@ -132,7 +132,7 @@ async fn claimed_run(s: JobServices<'_>, period: &Period, summary: &mut JobSumma
             .store
             .claim_job_run(&lease, s.clock.now())
             .await
-            .map_err(|e| e.to_string())?
+            .map_err(|e| report(&e))?
         {
             JobClaim::Started => break,
             JobClaim::TakenOver { previous } => {
@@ -174,7 +174,7 @@ async fn claimed_run(s: JobServices<'_>, period: &Period, summary: &mut JobSumma
         .store
         .finish_job_run(&lease, &end, s.clock.now(), &entry)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| report(&e))?;
     if !recorded {
         return Err("the run's lease was lost to another run before it finished".into());
     }
@@ -199,7 +199,7 @@ async fn walk(
                 .store
                 .active_portfolios(after, s.settings.page_size, today)
                 .await
-                .map_err(|e: StoreError| e.to_string())?;
+                .map_err(|e: StoreError| report(&e))?;
             let Some(last) = page.last().map(|p| p.client.id) else {
                 return Ok(());
             };
@@ -213,7 +213,7 @@ async fn walk(
                 Err(JobWriteError::Conflict) if attempt < PAGE_ATTEMPTS => {
                     tracing::info!(attempt, "a page changed while it was computed; reading it again");
                 }
-                Err(error) => return Err(error.to_string()),
+                Err(error) => return Err(report(&error)),
             }
         };
         add(counts, &page);
@@ -249,4 +249,16 @@ fn add(total: &mut JobCounts, more: &JobCounts) {
 
 fn lease_end(s: JobServices<'_>) -> chrono::DateTime<chrono::Utc> {
     s.clock.now() + chrono::Duration::from_std(s.settings.lease).unwrap_or(chrono::Duration::minutes(2))
+}
+
+/// An error with its causes, as the summary and the log say it: "what: why: why".
+fn report(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }

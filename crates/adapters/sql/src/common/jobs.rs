@@ -17,12 +17,15 @@ use uuid::Uuid;
 use super::clients::{CLIENT_COLUMNS, PROPERTY_COLUMNS, client_from_row, property_from_row};
 use super::documents::{COLUMNS as DOCUMENT_COLUMNS, document_from_row};
 use super::error::{col, fail, parsed};
-use super::{Conn, FOR_UPDATE, Row, Store, audit, id, messages, uuid};
+use super::{Conn, FOR_UPDATE, Row, Store, audit, id, page, uuid};
 
 const RUN_COLUMNS: &str = "job, period, run_id, outcome, started_at, lease_until, finished_at, counts, error";
 
-/// The clients of a page: ACTIVE, with ids from `$1` to `$2`.
-const PAGE_CLIENTS: &str = "SELECT id FROM clients WHERE subscription_status = 'ACTIVE' AND id >= $1 AND id <= $2";
+/// The rows of a page's clients: those whose client id is from `$1` to `$2`. Pages' ranges are
+/// disjoint, so every row is read once in a run; rows of clients in the range that are not
+/// ACTIVE are read and dropped (by an index range scan, where a join on the page's ids would
+/// make the planner scan whole tables).
+const IN_PAGE: &str = "client_id >= $1 AND client_id <= $2";
 
 #[async_trait]
 impl JobRepository for Store {
@@ -187,59 +190,52 @@ impl JobRepository for Store {
         if fenced.rows_affected() == 0 {
             return Err(JobWriteError::LeaseLost);
         }
-        for client in changes {
-            write_client(&mut tx, client, today).await?;
-        }
+        page::write(&mut tx, &PageRows::of(changes, today)).await?;
         tx.commit().await.map_err(fail(OP))?;
         Ok(())
     }
 }
 
-async fn write_client(conn: &mut Conn, client: &ClientChanges, today: NaiveDate) -> Result<(), JobWriteError> {
-    const OP: &str = "write_job_page";
-    for property in &client.properties {
-        // The evidence moves on, so an upload computed from the version before is refused too.
-        let moved = sqlx::query(
-            "UPDATE properties SET evidence_version = evidence_version + 1 WHERE id = $1 AND evidence_version = $2",
-        )
-        .bind(id(property.property_id.as_uuid()))
-        .bind(property.evidence_version)
-        .execute(&mut *conn)
-        .await
-        .map_err(fail(OP))?;
-        if moved.rows_affected() == 0 {
-            return Err(JobWriteError::Conflict);
+/// A page's writes, row by row, in the order they are made: what each backend writes its own way
+/// (PostgreSQL one statement a table, SQLite one row at a time under its single writer).
+pub(crate) struct PageRows<'a> {
+    pub today: NaiveDate,
+    /// Each property whose evidence the page moves on, at the version it was computed from.
+    pub versions: Vec<(domain::PropertyId, i64)>,
+    pub snapshots: Vec<(ClientId, &'a StoredSnapshot)>,
+    pub audit: Vec<&'a NewAuditEntry>,
+    pub emails: Vec<&'a domain::OutgoingEmail>,
+    /// Each reminder with its client and the email it went in.
+    pub reminders: Vec<(ClientId, &'a ports::SentReminder, Option<domain::MessageId>)>,
+}
+
+impl<'a> PageRows<'a> {
+    fn of(changes: &'a [ClientChanges], today: NaiveDate) -> Self {
+        let mut rows = Self {
+            today,
+            versions: Vec::new(),
+            snapshots: Vec::new(),
+            audit: Vec::new(),
+            emails: Vec::new(),
+            reminders: Vec::new(),
+        };
+        for client in changes {
+            for property in &client.properties {
+                rows.versions.push((property.property_id, property.evidence_version));
+                rows.snapshots
+                    .extend(property.snapshots.iter().map(|s| (client.client_id, s)));
+                rows.audit.extend(&property.audit);
+            }
+            let message = client.email.as_ref().map(|(email, entry)| {
+                rows.emails.push(email);
+                rows.audit.push(entry);
+                email.id
+            });
+            rows.reminders
+                .extend(client.reminders.iter().map(|r| (client.client_id, r, message)));
         }
-        for snapshot in &property.snapshots {
-            upsert_snapshot(conn, client.client_id, snapshot).await?;
-        }
-        for entry in &property.audit {
-            audit::insert(conn, entry).await?;
-        }
+        rows
     }
-    let message_id = client.email.as_ref().map(|(email, _)| email.id);
-    if let Some((email, entry)) = &client.email {
-        messages::queue(conn, email).await?;
-        audit::insert(conn, entry).await?;
-    }
-    for reminder in &client.reminders {
-        let recorded = sqlx::query(
-            "INSERT INTO reminders_sent (key, client_id, sent_on, relevant_until, message_id) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (client_id, key) DO NOTHING",
-        )
-        .bind(&reminder.key)
-        .bind(id(client.client_id.as_uuid()))
-        .bind(today)
-        .bind(reminder.relevant_until)
-        .bind(message_id.map(|m| id(m.as_uuid())))
-        .execute(&mut *conn)
-        .await
-        .map_err(fail(OP))?;
-        if recorded.rows_affected() == 0 {
-            return Err(JobWriteError::Conflict);
-        }
-    }
-    Ok(())
 }
 
 /// Writes a requirement's snapshot, in `conn`'s transaction. Uploads and reviews call it too.
@@ -286,7 +282,7 @@ async fn read_properties(
 ) -> Result<(), StoreError> {
     const OP: &str = "active_portfolios";
     let sql = format!(
-        "SELECT {PROPERTY_COLUMNS}, evidence_version FROM properties WHERE client_id IN ({PAGE_CLIENTS}) \
+        "SELECT {PROPERTY_COLUMNS}, evidence_version FROM properties WHERE {IN_PAGE} \
          ORDER BY created_at, id"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -308,8 +304,7 @@ async fn read_properties(
         };
         properties.insert(record.property.id, record);
     }
-    let sql =
-        format!("SELECT {DOCUMENT_COLUMNS} FROM documents WHERE client_id IN ({PAGE_CLIENTS}) ORDER BY created_at, id");
+    let sql = format!("SELECT {DOCUMENT_COLUMNS} FROM documents WHERE {IN_PAGE} ORDER BY created_at, id");
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id(first))
         .bind(id(last))
@@ -324,7 +319,7 @@ async fn read_properties(
     }
     let sql = format!(
         "SELECT property_id, requirement, status, due_date, evaluated_on, red_since FROM requirement_snapshots \
-         WHERE client_id IN ({PAGE_CLIENTS})"
+         WHERE {IN_PAGE}"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id(first))
@@ -354,9 +349,7 @@ async fn read_reminders(
     today: NaiveDate,
     pages: &mut HashMap<ClientId, ClientPortfolio>,
 ) -> Result<(), StoreError> {
-    let sql = format!(
-        "SELECT key, client_id FROM reminders_sent WHERE client_id IN ({PAGE_CLIENTS}) AND relevant_until >= $3"
-    );
+    let sql = format!("SELECT key, client_id FROM reminders_sent WHERE {IN_PAGE} AND relevant_until >= $3");
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id(first))
         .bind(id(last))

@@ -18,5 +18,5 @@ pub(crate) mod sessions;
 pub(crate) mod users;
 
 pub(crate) use super::{
-    Conn, Db, FOR_UPDATE, Row, SKIP_LOCKED, Store, id, int, is_unavailable, opt_uuid, specific, uuid,
+    Conn, Db, FOR_UPDATE, Row, SKIP_LOCKED, Store, id, int, is_unavailable, opt_uuid, page, specific, uuid,
 };

@@ -5,6 +5,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+pub(crate) mod page;
 pub(crate) mod specific;
 
 use std::str::FromStr;
