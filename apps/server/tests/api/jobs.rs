@@ -65,17 +65,20 @@ async fn subscription_becomes(app: &TestApp, client: ClientId, status: &str) {
     assert_eq!(deliver(app, &event).await.status(), 200);
 }
 
-async fn run_daily(app: &TestApp, today: NaiveDate) -> JobSummary {
-    let links = app.settings.links();
-    let policy = ReminderPolicy::default();
-    let services = JobServices {
+/// The jobs' services over the test server's store, with the default policy.
+fn services<'a>(app: &'a TestApp, links: &'a app::mail::Links, policy: &'a ReminderPolicy) -> JobServices<'a> {
+    JobServices {
         store: &*app.store,
         clock: &compliance_vault::clock::SystemClock,
-        links: &links,
-        policy: &policy,
+        links,
+        policy,
         settings: app::jobs::JobSettings::default(),
-    };
-    app::jobs::run_job(services, Period::Day(today), false).await
+    }
+}
+
+async fn run_daily(app: &TestApp, today: NaiveDate) -> JobSummary {
+    let (links, policy) = (app.settings.links(), ReminderPolicy::default());
+    app::jobs::run_job(services(app, &links, &policy), Period::Day(today), false).await
 }
 
 /// The reminder emails in the outbox once `count` have arrived: for each recipient, each
@@ -206,15 +209,8 @@ async fn a_monthly_digest_counts_the_portfolio_and_lists_what_falls_due(app: Tes
     create_admin(&app, "ops@example.com").await;
     let admin = app.token("ops@example.com").await;
     evidenced_client(&app, &admin, "digest@example.com").await;
-    let links = app.settings.links();
-    let policy = ReminderPolicy::default();
-    let services = JobServices {
-        store: &*app.store,
-        clock: &compliance_vault::clock::SystemClock,
-        links: &links,
-        policy: &policy,
-        settings: app::jobs::JobSettings::default(),
-    };
+    let (links, policy) = (app.settings.links(), ReminderPolicy::default());
+    let services = services(&app, &links, &policy);
     let may = Period::month("2027-05").unwrap();
     let summary = app::jobs::run_job(services, may, false).await;
     assert_eq!(

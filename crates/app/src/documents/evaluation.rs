@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use compliance::{EngineConfig, Evidence, EvidenceStatus, PropertyEvaluation, PropertyFacts, evaluate};
 use domain::{AuditAction, Document, DocumentStatus, NewAuditEntry, Property, Rag, Snapshot, StoredSnapshot};
+use ports::EvidenceWrite;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -60,6 +61,20 @@ pub struct Reevaluation {
     /// or the RED spell): what is to be written.
     pub snapshots: Vec<StoredSnapshot>,
     pub audit: Vec<NewAuditEntry>,
+}
+
+impl Reevaluation {
+    /// What a document's change writes: its own entry first, then these status changes and
+    /// snapshots, computed from the evidence at `version`.
+    pub fn written_with(self, version: i64, entry: NewAuditEntry) -> EvidenceWrite {
+        let mut audit = vec![entry];
+        audit.extend(self.audit);
+        EvidenceWrite {
+            version,
+            audit,
+            snapshots: self.snapshots,
+        }
+    }
 }
 
 /// Compares `after` (the property evaluated on `today`) with what was known before: each

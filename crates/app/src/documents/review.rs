@@ -6,7 +6,7 @@ use domain::{
     AuditAction, ConfirmedFacts, Document, DocumentId, EpcRating, FactsError, NewAuditEntry, RequirementType, Review,
     UserId,
 };
-use ports::{EvidenceWrite, ReviewError, StoreError};
+use ports::{ReviewError, StoreError};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -112,13 +112,7 @@ pub async fn review_document(
             .collect();
         let after = evaluate_property(property, &reviewed, today);
         let changes = reevaluate(property, &evidence.snapshots, Some(&before), &after, (today, now), ctx);
-        let mut audit = vec![entry.clone()];
-        audit.extend(changes.audit);
-        let write = EvidenceWrite {
-            version: evidence.version,
-            audit,
-            snapshots: changes.snapshots,
-        };
+        let write = changes.written_with(evidence.version, entry.clone());
         match store.review_document(id, &review, reviewer, now, &write).await {
             Ok(document) => return Ok(document),
             Err(ReviewError::Conflict) => {}

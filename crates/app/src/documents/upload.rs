@@ -7,7 +7,7 @@ use domain::{
     PropertyId, SNIFF_BYTES, StatedFacts, StoredFile, UserId,
 };
 use futures_util::{Stream, StreamExt};
-use ports::{DocumentUpload, EvidenceWrite, StorageError, StorageKey, StoreError, WriteEvidenceError};
+use ports::{DocumentUpload, StorageError, StorageKey, StoreError, WriteEvidenceError};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -162,13 +162,7 @@ where
         with_new.push(document.clone());
         let after = evaluate_property(property, &with_new, today);
         let changes = reevaluate(property, &evidence.snapshots, Some(&before), &after, (today, now), ctx);
-        let mut audit = vec![entry.clone()];
-        audit.extend(changes.audit);
-        let write = EvidenceWrite {
-            version: evidence.version,
-            audit,
-            snapshots: changes.snapshots,
-        };
+        let write = changes.written_with(evidence.version, entry.clone());
         let failure = match s.store.create_document(&document, &write, quota).await {
             Ok(()) => return Ok(document),
             Err(WriteEvidenceError::QuotaExceeded { used }) => UploadError::QuotaExceeded { used, allowed: quota },

@@ -19,6 +19,8 @@ use super::documents::{COLUMNS as DOCUMENT_COLUMNS, document_from_row};
 use super::error::{col, fail, parsed};
 use super::{Conn, FOR_UPDATE, Row, Store, audit, id, page, uuid};
 
+const SNAPSHOT_COLUMNS: &str = "property_id, requirement, status, due_date, evaluated_on, red_since";
+
 const RUN_COLUMNS: &str = "job, period, run_id, outcome, started_at, lease_until, finished_at, counts, error";
 
 /// The rows of a page's clients: those whose client id is from `$1` to `$2`. Pages' ranges are
@@ -264,33 +266,37 @@ pub(crate) async fn snapshots_of(
     conn: &mut Conn,
     property: domain::PropertyId,
 ) -> Result<Vec<StoredSnapshot>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT property_id, requirement, status, due_date, evaluated_on, red_since FROM requirement_snapshots \
-         WHERE property_id = $1",
-    )
-    .bind(id(property.as_uuid()))
-    .fetch_all(conn)
-    .await
-    .map_err(fail("read_snapshots"))?;
+    let sql = format!("SELECT {SNAPSHOT_COLUMNS} FROM requirement_snapshots WHERE property_id = $1");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id(property.as_uuid()))
+        .fetch_all(conn)
+        .await
+        .map_err(fail("read_snapshots"))?;
     rows.iter().map(snapshot_from_row).collect()
+}
+
+/// `columns` of the rows of `table` whose client is in the page, in `order`.
+async fn in_page(
+    conn: &mut Conn,
+    (columns, table, order): (&str, &str, &str),
+    (first, last): (Uuid, Uuid),
+) -> Result<Vec<Row>, StoreError> {
+    let sql = format!("SELECT {columns} FROM {table} WHERE {IN_PAGE} ORDER BY {order}");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id(first))
+        .bind(id(last))
+        .fetch_all(conn)
+        .await
+        .map_err(fail("active_portfolios"))
 }
 
 async fn read_properties(
     conn: &mut Conn,
-    (first, last): (Uuid, Uuid),
+    range: (Uuid, Uuid),
     pages: &mut HashMap<ClientId, ClientPortfolio>,
 ) -> Result<(), StoreError> {
-    const OP: &str = "active_portfolios";
-    let sql = format!(
-        "SELECT {PROPERTY_COLUMNS}, evidence_version FROM properties WHERE {IN_PAGE} \
-         ORDER BY created_at, id"
-    );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id(first))
-        .bind(id(last))
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(fail(OP))?;
+    let columns = format!("{PROPERTY_COLUMNS}, evidence_version");
+    let rows = in_page(conn, (&columns, "properties", "created_at, id"), range).await?;
     let mut properties: HashMap<domain::PropertyId, PropertyRecord> = HashMap::new();
     let mut order = Vec::new();
     for row in &rows {
@@ -304,29 +310,14 @@ async fn read_properties(
         };
         properties.insert(record.property.id, record);
     }
-    let sql = format!("SELECT {DOCUMENT_COLUMNS} FROM documents WHERE {IN_PAGE} ORDER BY created_at, id");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id(first))
-        .bind(id(last))
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(fail(OP))?;
+    let rows = in_page(conn, (DOCUMENT_COLUMNS, "documents", "created_at, id"), range).await?;
     for row in &rows {
         let document = document_from_row(row)?;
         if let Some(record) = properties.get_mut(&document.property_id) {
             record.documents.push(document);
         }
     }
-    let sql = format!(
-        "SELECT property_id, requirement, status, due_date, evaluated_on, red_since FROM requirement_snapshots \
-         WHERE {IN_PAGE}"
-    );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id(first))
-        .bind(id(last))
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(fail(OP))?;
+    let rows = in_page(conn, (SNAPSHOT_COLUMNS, "requirement_snapshots", "property_id"), range).await?;
     for row in &rows {
         let snapshot = snapshot_from_row(row)?;
         if let Some(record) = properties.get_mut(&snapshot.property_id) {
