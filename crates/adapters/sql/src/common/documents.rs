@@ -9,7 +9,7 @@ use domain::{
 use ports::{DocumentRepository, EvidenceWrite, PropertyEvidence, ReviewError, StoreError, WriteEvidenceError};
 
 use super::error::{col, corrupt, fail, parsed, parsed_opt};
-use super::{Conn, FOR_UPDATE, Row, Store, audit, id, jobs, opt_uuid, uuid};
+use super::{Conn, FOR_UPDATE, Row, Store, audit, id, opt_uuid, snapshots, uuid};
 
 pub(crate) const COLUMNS: &str = "id, client_id, property_id, status, storage_key, file_type, display_name, size_bytes, sha256, \
      stated_requirement, stated_issue_date, stated_expiry_date, stated_epc_rating, confirmed_requirement, \
@@ -38,7 +38,7 @@ impl DocumentRepository for Store {
         Ok(PropertyEvidence {
             version: version.unwrap_or_default(),
             documents: rows.iter().map(document_from_row).collect::<Result<_, _>>()?,
-            snapshots: jobs::snapshots_of(&mut conn, property).await?,
+            snapshots: snapshots::snapshots_of(&mut conn, property).await?,
         })
     }
 
@@ -251,7 +251,7 @@ async fn write_beside(conn: &mut Conn, client: ClientId, write: &EvidenceWrite) 
         audit::insert(conn, entry).await?;
     }
     for snapshot in &write.snapshots {
-        jobs::upsert_snapshot(conn, client, snapshot).await?;
+        snapshots::upsert_snapshot(conn, client, snapshot).await?;
     }
     Ok(())
 }

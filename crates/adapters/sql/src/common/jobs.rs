@@ -2,32 +2,18 @@
 //! claims the period, and every page of writes first extends the lease of the run that holds it,
 //! so a run that lost its lease (it stalled past it and another took over) writes nothing more.
 
-use std::collections::HashMap;
-
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::{ClientId, JobCounts, JobKind, JobOutcome, NewAuditEntry, Snapshot, StoredSnapshot};
+use domain::{ClientId, JobCounts, JobKind, JobOutcome, NewAuditEntry, StoredSnapshot};
 use ports::{
-    ClientChanges, ClientPortfolio, JobClaim, JobLease, JobRepository, JobRun, JobWriteError, PropertyRecord, RunEnd,
-    StoreError,
+    ClientChanges, ClientPortfolio, JobClaim, JobLease, JobRepository, JobRun, JobWriteError, RunEnd, StoreError,
 };
 use sqlx::types::Json;
-use uuid::Uuid;
 
-use super::clients::{CLIENT_COLUMNS, PROPERTY_COLUMNS, client_from_row, property_from_row};
-use super::documents::{COLUMNS as DOCUMENT_COLUMNS, document_from_row};
 use super::error::{col, fail, parsed};
-use super::{Conn, FOR_UPDATE, Row, Store, audit, id, page, uuid};
-
-const SNAPSHOT_COLUMNS: &str = "property_id, requirement, status, due_date, evaluated_on, red_since";
+use super::{FOR_UPDATE, Row, Store, audit, id, page, portfolios, uuid};
 
 const RUN_COLUMNS: &str = "job, period, run_id, outcome, started_at, lease_until, finished_at, counts, error";
-
-/// The rows of a page's clients: those whose client id is from `$1` to `$2`. Pages' ranges are
-/// disjoint, so every row is read once in a run; rows of clients in the range that are not
-/// ACTIVE are read and dropped (by an index range scan, where a join on the page's ids would
-/// make the planner scan whole tables).
-const IN_PAGE: &str = "client_id >= $1 AND client_id <= $2";
 
 #[async_trait]
 impl JobRepository for Store {
@@ -138,37 +124,7 @@ impl JobRepository for Store {
         limit: u32,
         today: NaiveDate,
     ) -> Result<Vec<ClientPortfolio>, StoreError> {
-        const OP: &str = "active_portfolios";
-        let mut conn = self.reader().acquire().await.map_err(fail(OP))?;
-        let after = after.map_or(Uuid::nil(), |c| c.as_uuid());
-        let sql = format!(
-            "SELECT {CLIENT_COLUMNS} FROM clients WHERE subscription_status = 'ACTIVE' AND id > $1 ORDER BY id LIMIT $2"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id(after))
-            .bind(i64::from(limit))
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(fail(OP))?;
-        let clients = rows.iter().map(client_from_row).collect::<Result<Vec<_>, _>>()?;
-        let (Some(first), Some(last)) = (clients.first(), clients.last()) else {
-            return Ok(Vec::new());
-        };
-        let range = (first.id.as_uuid(), last.id.as_uuid());
-        let mut pages: HashMap<ClientId, ClientPortfolio> = clients
-            .iter()
-            .map(|client| {
-                let portfolio = ClientPortfolio {
-                    client: client.clone(),
-                    properties: Vec::new(),
-                    reminders_sent: std::collections::HashSet::new(),
-                };
-                (client.id, portfolio)
-            })
-            .collect();
-        read_properties(&mut conn, range, &mut pages).await?;
-        read_reminders(&mut conn, range, today, &mut pages).await?;
-        Ok(clients.iter().filter_map(|c| pages.remove(&c.id)).collect())
+        portfolios::active(self, after, limit, today).await
     }
 
     async fn write_job_page(
@@ -238,136 +194,6 @@ impl<'a> PageRows<'a> {
         }
         rows
     }
-}
-
-/// Writes a requirement's snapshot, in `conn`'s transaction. Uploads and reviews call it too.
-pub(crate) async fn upsert_snapshot(conn: &mut Conn, client: ClientId, s: &StoredSnapshot) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO requirement_snapshots (property_id, requirement, client_id, status, due_date, evaluated_on, \
-         red_since) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (property_id, requirement) DO UPDATE SET \
-         status = excluded.status, due_date = excluded.due_date, evaluated_on = excluded.evaluated_on, \
-         red_since = excluded.red_since",
-    )
-    .bind(id(s.property_id.as_uuid()))
-    .bind(s.requirement.as_str())
-    .bind(id(client.as_uuid()))
-    .bind(s.snapshot.status.as_str())
-    .bind(s.snapshot.due_date)
-    .bind(s.snapshot.evaluated_on)
-    .bind(s.snapshot.red_since)
-    .execute(conn)
-    .await
-    .map_err(fail("write_snapshot"))?;
-    Ok(())
-}
-
-/// The snapshots of a property's requirements.
-pub(crate) async fn snapshots_of(
-    conn: &mut Conn,
-    property: domain::PropertyId,
-) -> Result<Vec<StoredSnapshot>, StoreError> {
-    let sql = format!("SELECT {SNAPSHOT_COLUMNS} FROM requirement_snapshots WHERE property_id = $1");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id(property.as_uuid()))
-        .fetch_all(conn)
-        .await
-        .map_err(fail("read_snapshots"))?;
-    rows.iter().map(snapshot_from_row).collect()
-}
-
-/// `columns` of the rows of `table` whose client is in the page, in `order`.
-async fn in_page(
-    conn: &mut Conn,
-    (columns, table, order): (&str, &str, &str),
-    (first, last): (Uuid, Uuid),
-) -> Result<Vec<Row>, StoreError> {
-    let sql = format!("SELECT {columns} FROM {table} WHERE {IN_PAGE} ORDER BY {order}");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id(first))
-        .bind(id(last))
-        .fetch_all(conn)
-        .await
-        .map_err(fail("active_portfolios"))
-}
-
-async fn read_properties(
-    conn: &mut Conn,
-    range: (Uuid, Uuid),
-    pages: &mut HashMap<ClientId, ClientPortfolio>,
-) -> Result<(), StoreError> {
-    let columns = format!("{PROPERTY_COLUMNS}, evidence_version");
-    let rows = in_page(conn, (&columns, "properties", "created_at, id"), range).await?;
-    let mut properties: HashMap<domain::PropertyId, PropertyRecord> = HashMap::new();
-    let mut order = Vec::new();
-    for row in &rows {
-        let property = property_from_row(row)?;
-        order.push(property.id);
-        let record = PropertyRecord {
-            evidence_version: col(row, "evidence_version")?,
-            property,
-            documents: Vec::new(),
-            snapshots: Vec::new(),
-        };
-        properties.insert(record.property.id, record);
-    }
-    let rows = in_page(conn, (DOCUMENT_COLUMNS, "documents", "created_at, id"), range).await?;
-    for row in &rows {
-        let document = document_from_row(row)?;
-        if let Some(record) = properties.get_mut(&document.property_id) {
-            record.documents.push(document);
-        }
-    }
-    let rows = in_page(conn, (SNAPSHOT_COLUMNS, "requirement_snapshots", "property_id"), range).await?;
-    for row in &rows {
-        let snapshot = snapshot_from_row(row)?;
-        if let Some(record) = properties.get_mut(&snapshot.property_id) {
-            record.snapshots.push(snapshot);
-        }
-    }
-    for property_id in order {
-        if let Some(record) = properties.remove(&property_id)
-            && let Some(page) = pages.get_mut(&record.property.client_id)
-        {
-            page.properties.push(record);
-        }
-    }
-    Ok(())
-}
-
-async fn read_reminders(
-    conn: &mut Conn,
-    (first, last): (Uuid, Uuid),
-    today: NaiveDate,
-    pages: &mut HashMap<ClientId, ClientPortfolio>,
-) -> Result<(), StoreError> {
-    let sql = format!("SELECT key, client_id FROM reminders_sent WHERE {IN_PAGE} AND relevant_until >= $3");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id(first))
-        .bind(id(last))
-        .bind(today)
-        .fetch_all(conn)
-        .await
-        .map_err(fail("active_portfolios"))?;
-    for row in &rows {
-        let client = ClientId::from_uuid(uuid(row, "client_id")?);
-        if let Some(page) = pages.get_mut(&client) {
-            page.reminders_sent.insert(col(row, "key")?);
-        }
-    }
-    Ok(())
-}
-
-fn snapshot_from_row(row: &Row) -> Result<StoredSnapshot, StoreError> {
-    Ok(StoredSnapshot {
-        property_id: domain::PropertyId::from_uuid(uuid(row, "property_id")?),
-        requirement: parsed(row, "requirement")?,
-        snapshot: Snapshot {
-            status: parsed(row, "status")?,
-            due_date: col(row, "due_date")?,
-            evaluated_on: col(row, "evaluated_on")?,
-            red_since: col(row, "red_since")?,
-        },
-    })
 }
 
 fn run_from_row(row: &Row) -> Result<JobRun, StoreError> {

@@ -12,9 +12,11 @@ pub(crate) mod jobs;
 pub(crate) mod messages;
 pub(crate) mod migrations;
 pub(crate) mod payments;
+pub(crate) mod portfolios;
 pub(crate) mod provisioning;
 pub(crate) mod second_factor;
 pub(crate) mod sessions;
+pub(crate) mod snapshots;
 pub(crate) mod users;
 
 pub(crate) use super::{

@@ -5,7 +5,8 @@ use ports::JobWriteError;
 
 use super::Conn;
 use super::common::error::fail;
-use super::common::jobs::{PageRows, upsert_snapshot};
+use super::common::jobs::PageRows;
+use super::common::snapshots::upsert_snapshot;
 use super::common::{audit, messages};
 use super::id;
 
