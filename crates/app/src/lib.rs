@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod console;
 pub mod context;
 pub mod documents;
 pub mod jobs;

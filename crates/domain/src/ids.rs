@@ -28,6 +28,12 @@ macro_rules! uuid_id {
             }
         }
 
+        impl From<Uuid> for $name {
+            fn from(id: Uuid) -> Self {
+                Self(id)
+            }
+        }
+
         impl std::str::FromStr for $name {
             type Err = uuid::Error;
 

@@ -126,6 +126,20 @@ impl Rag {
     }
 }
 
+impl std::str::FromStr for Rag {
+    type Err = crate::UnknownVariant;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [Self::Grey, Self::Green, Self::Amber, Self::Red]
+            .into_iter()
+            .find(|rag| rag.as_str() == s)
+            .ok_or_else(|| crate::UnknownVariant {
+                value: s.chars().take(64).collect(),
+                expected: "GREY, GREEN, AMBER, RED",
+            })
+    }
+}
+
 impl std::fmt::Display for Rag {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -103,6 +103,14 @@ impl AppState {
         }
     }
 
+    /// The ports the console's lists take.
+    pub fn console(&self) -> app::console::ConsoleServices<'_> {
+        app::console::ConsoleServices {
+            store: &*self.store,
+            clock: &*self.clock,
+        }
+    }
+
     /// The ports the operators' email use cases take.
     pub fn mail(&self) -> MailServices<'_> {
         MailServices {

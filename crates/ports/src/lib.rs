@@ -1,6 +1,7 @@
 //! The driven ports: every trait an adapter implements, each method with its `# Errors` contract.
 //! Nothing here knows which database, cache or provider sits behind a trait.
 
+mod admin;
 mod audit;
 mod clock;
 mod documents;
@@ -16,6 +17,7 @@ mod rate_limit;
 mod store;
 mod users;
 
+pub use admin::{AdminQueries, After, AuditQuery, ClientQuery, ClientSummary, UserQuery};
 pub use audit::{AuditLog, ChainHead};
 pub use clock::Clock;
 pub use documents::{DocumentDownload, DocumentStore, DocumentUpload, StorageError, StorageKey};

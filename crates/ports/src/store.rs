@@ -5,8 +5,9 @@ use async_trait::async_trait;
 use domain::{Client, ClientId, Email, NewAuditEntry, Property};
 
 use crate::{
-    AuditLog, DocumentRepository, JobRepository, MessageRepository, PasswordTokenRepository, PaymentEventRepository,
-    ProvisioningRepository, SecondFactorRepository, SessionRepository, StoreError, UserRepository,
+    AdminQueries, AuditLog, DocumentRepository, JobRepository, MessageRepository, PasswordTokenRepository,
+    PaymentEventRepository, ProvisioningRepository, SecondFactorRepository, SessionRepository, StoreError,
+    UserRepository,
 };
 
 /// Why a client could not be created.
@@ -78,6 +79,7 @@ pub trait Store:
     + PaymentEventRepository
     + ProvisioningRepository
     + JobRepository
+    + AdminQueries
     + AuditLog
     + HealthCheck
     + std::fmt::Debug
@@ -96,6 +98,7 @@ impl<T> Store for T where
         + PaymentEventRepository
         + ProvisioningRepository
         + JobRepository
+        + AdminQueries
         + AuditLog
         + HealthCheck
         + std::fmt::Debug

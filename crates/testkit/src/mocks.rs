@@ -7,13 +7,13 @@ use domain::{
     PortalUser, Property, PropertyId, Requirement, Review, SecondFactor, StoredPasswordHash, UserId, UserStatus,
 };
 use ports::{
-    AuditLog, ChainHead, ClaimedEmail, ClientChanges, ClientPortfolio, ClientRepository, CreateClientError,
-    CreateUserError, Delivery, DeliveryEvent, DocumentRepository, EventOutcome, EvidenceWrite, HealthCheck, JobClaim,
-    JobLease, JobRepository, JobRun, JobWriteError, MessageFilter, MessagePage, MessageRecord, MessageRepository,
-    PasswordTokenRepository, PaymentEvent, PaymentEventRepository, PropertyEvidence, PropertyRepository,
-    ProvisionOutcome, ProvisioningRepository, ProvisioningWrite, RateDecision, RateLimitError, RateLimiter,
-    ReviewError, RunEnd, SecondFactorRepository, SessionRepository, StoreError, UseTokenError, UserRepository,
-    WriteEvidenceError,
+    AdminQueries, After, AuditLog, AuditQuery, ChainHead, ClaimedEmail, ClientChanges, ClientPortfolio, ClientQuery,
+    ClientRepository, ClientSummary, CreateClientError, CreateUserError, Delivery, DeliveryEvent, DocumentRepository,
+    EventOutcome, EvidenceWrite, HealthCheck, JobClaim, JobLease, JobRepository, JobRun, JobWriteError, MessageFilter,
+    MessagePage, MessageRecord, MessageRepository, PasswordTokenRepository, PaymentEvent, PaymentEventRepository,
+    PropertyEvidence, PropertyRepository, ProvisionOutcome, ProvisioningRepository, ProvisioningWrite, RateDecision,
+    RateLimitError, RateLimiter, ReviewError, RunEnd, SecondFactorRepository, SessionRepository, StoreError,
+    UseTokenError, UserQuery, UserRepository, WriteEvidenceError,
 };
 
 mockall::mock! {
@@ -77,6 +77,15 @@ mockall::mock! {
         async fn get_document(&self, id: DocumentId) -> Result<Option<Document>, StoreError>;
         async fn list_documents(&self, client: ClientId) -> Result<Vec<Document>, StoreError>;
         async fn review_document(&self, id: DocumentId, review: &Review, reviewer: UserId, now: DateTime<Utc>, write: &EvidenceWrite) -> Result<Document, ReviewError>;
+    }
+
+    #[async_trait]
+    impl AdminQueries for Store {
+        async fn list_clients(&self, query: &ClientQuery) -> Result<Vec<ClientSummary>, StoreError>;
+        async fn pending_documents(&self, after: Option<After<DocumentId>>, limit: u32) -> Result<Vec<Document>, StoreError>;
+        async fn list_users(&self, query: &UserQuery) -> Result<Vec<PortalUser>, StoreError>;
+        async fn users_of_client(&self, client: ClientId) -> Result<Vec<PortalUser>, StoreError>;
+        async fn query_audit(&self, query: &AuditQuery) -> Result<Vec<(i64, AuditEntry)>, StoreError>;
     }
 
     #[async_trait]

@@ -72,6 +72,36 @@ async fn the_route_guard_matrix() {
         ),
         (
             "GET",
+            "/api/admin/clients?limit=5".to_owned(),
+            None,
+            [401, 403, 403, 403, 403, 200],
+        ),
+        (
+            "GET",
+            format!("/api/admin/clients/{target_client}"),
+            None,
+            [401, 403, 403, 403, 403, 200],
+        ),
+        (
+            "GET",
+            "/api/admin/documents?status=PENDING".to_owned(),
+            None,
+            [401, 403, 403, 403, 403, 200],
+        ),
+        (
+            "GET",
+            "/api/admin/users?role=CLIENT".to_owned(),
+            None,
+            [401, 403, 403, 403, 403, 200],
+        ),
+        (
+            "GET",
+            "/api/admin/audit".to_owned(),
+            None,
+            [401, 403, 403, 403, 403, 200],
+        ),
+        (
+            "GET",
             "/api/client/documents".to_owned(),
             None,
             [401, 403, 403, 403, 200, 403],

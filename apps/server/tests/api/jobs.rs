@@ -27,7 +27,7 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 /// A provisioned client whose one property has verified evidence for all it needs: gas checked
 /// 1 June 2026 (due 1 June 2027), an EICR and a legionella assessment of 1 January 2026 (due
 /// 2031 and 1 January 2028), an EPC of 2020 rated C (due 2030).
-async fn evidenced_client(app: &TestApp, admin: &str, email: &str) -> ClientId {
+pub(crate) async fn evidenced_client(app: &TestApp, admin: &str, email: &str) -> ClientId {
     let (token, client_id) = signed_in_client(app, email).await;
     let property = first_property(app, client_id).await;
     for (requirement, issued, rating) in [
@@ -66,7 +66,11 @@ async fn subscription_becomes(app: &TestApp, client: ClientId, status: &str) {
 }
 
 /// The jobs' services over the test server's store, with the default policy.
-fn services<'a>(app: &'a TestApp, links: &'a app::mail::Links, policy: &'a ReminderPolicy) -> JobServices<'a> {
+pub(crate) fn services<'a>(
+    app: &'a TestApp,
+    links: &'a app::mail::Links,
+    policy: &'a ReminderPolicy,
+) -> JobServices<'a> {
     JobServices {
         store: &*app.store,
         clock: &compliance_vault::clock::SystemClock,
@@ -76,7 +80,7 @@ fn services<'a>(app: &'a TestApp, links: &'a app::mail::Links, policy: &'a Remin
     }
 }
 
-async fn run_daily(app: &TestApp, today: NaiveDate) -> JobSummary {
+pub(crate) async fn run_daily(app: &TestApp, today: NaiveDate) -> JobSummary {
     let (links, policy) = (app.settings.links(), ReminderPolicy::default());
     app::jobs::run_job(services(app, &links, &policy), Period::Day(today), false).await
 }

@@ -7,6 +7,7 @@
 mod access;
 mod access_helpers;
 mod calls;
+mod console;
 mod documents;
 mod documents_http;
 mod guards;

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use compliance::{Rag, Status};
-use domain::{ClientId, DocumentId, DocumentStatus, Property, RequirementType};
+use domain::{ClientId, Document, DocumentId, DocumentStatus, Property, RequirementType};
 use ports::StoreError;
 
 use super::DocumentServices;
@@ -43,10 +43,15 @@ pub async fn portfolio(s: DocumentServices<'_>, client: ClientId) -> Result<Port
     let today = s.clock.today();
     let properties = s.store.list_properties(client).await?;
     let documents = s.store.list_documents(client).await?;
+    Ok(portfolio_of(properties, &documents, today))
+}
+
+/// The portfolio of `properties` with these documents (the client's), as of `today`.
+pub fn portfolio_of(properties: Vec<Property>, documents: &[Document], today: NaiveDate) -> Portfolio {
     let mut worst = Rag::Green;
     let mut views = Vec::with_capacity(properties.len());
     for property in properties {
-        let evaluation = evaluate_property(&property, &documents, today);
+        let evaluation = evaluate_property(&property, documents, today);
         worst = worst.max(evaluation.status);
         let evidence = |kind: RequirementType| {
             documents
@@ -74,8 +79,8 @@ pub async fn portfolio(s: DocumentServices<'_>, client: ClientId) -> Result<Port
             property,
         });
     }
-    Ok(Portfolio {
+    Portfolio {
         status: worst,
         properties: views,
-    })
+    }
 }

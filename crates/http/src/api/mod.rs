@@ -1,6 +1,7 @@
 //! The JSON API: routes, middleware and the OpenAPI document built from the handlers.
 
 pub mod auth;
+pub mod console;
 pub mod documents;
 pub mod health;
 pub mod intake;
@@ -91,7 +92,12 @@ fn routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(documents::admin_download)
         .service(documents::verify)
         .service(documents::reject)
-        .service(documents::suggestions);
+        .service(documents::suggestions)
+        .service(console::list_clients)
+        .service(console::client_detail)
+        .service(console::verification_queue)
+        .service(console::list_users)
+        .service(console::audit_log);
 }
 
 /// The served document: `GET /api/openapi.json`.

@@ -160,7 +160,7 @@ fn hash(row: &Row, name: &str) -> Result<Option<ChainHash>, StoreError> {
         .transpose()
 }
 
-fn entry_from_row(row: &Row) -> Result<AuditEntry, StoreError> {
+pub(crate) fn entry_from_row(row: &Row) -> Result<AuditEntry, StoreError> {
     let entry = NewAuditEntry {
         id: uuid(row, "id")?,
         occurred_at: col(row, "occurred_at")?,

@@ -4,6 +4,7 @@
 //! INTEGER column (`int`), the row-locking clauses, which failures mean "unavailable", the
 //! store's pools, and the few statements only that backend writes its own way (`specific`).
 
+pub(crate) mod admin;
 pub(crate) mod audit;
 pub(crate) mod clients;
 pub(crate) mod documents;

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::error::{col, corrupt, fail, is_unique_violation, parsed};
 use super::{Conn, FOR_UPDATE, Row, Store, audit, id, messages, opt_uuid, uuid};
 
-const USER_COLUMNS: &str =
+pub(crate) const USER_COLUMNS: &str =
     "id, email, role, client_id, status, password_status, password_hash, sessions_valid_after, created_at, updated_at";
 const TOKEN_COLUMNS: &str = "id, user_id, kind, token_hash, created_at, expires_at, used_at, revoked_at";
 
@@ -216,7 +216,7 @@ pub(crate) async fn insert_token(conn: &mut Conn, token: &PasswordToken) -> Resu
     Ok(())
 }
 
-fn user_from_row(row: &Row) -> Result<PortalUser, StoreError> {
+pub(crate) fn user_from_row(row: &Row) -> Result<PortalUser, StoreError> {
     Ok(PortalUser {
         id: UserId::from_uuid(uuid(row, "id")?),
         email: Email::parse(&col::<String>(row, "email")?).map_err(|e| corrupt("email", e))?,

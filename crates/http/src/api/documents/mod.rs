@@ -7,7 +7,7 @@ mod review;
 mod suggest;
 mod upload;
 
-pub use portfolio::dashboard;
+pub use portfolio::{Dashboard, dashboard};
 pub use read::{admin_download, admin_list, client_download, client_list};
 pub use review::{reject, verify};
 pub use suggest::suggestions;
