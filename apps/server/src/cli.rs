@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `jobs`, `audit verify`, `admin`, `compliance check`,
+//! The command line: `serve`, `migrate`, `jobs`, `audit verify|export`, `admin`, `compliance check`,
 //! `stripe sign-event`.
 
 use chrono::NaiveDate;
@@ -121,6 +121,20 @@ pub enum AuditCommand {
         /// Check only; do not seal pending entries first.
         #[arg(long)]
         no_seal: bool,
+    },
+    /// Print one client's entries as JSON lines, oldest first, each with its chain position,
+    /// previous hash and hash (pending entries are sealed first). See docs/operations.md for what
+    /// an export proves on its own.
+    Export {
+        /// The client's id.
+        #[arg(long)]
+        client: domain::ClientId,
+        /// The first day (YYYY-MM-DD, UTC) to include.
+        #[arg(long, value_parser = parse_date)]
+        from: Option<NaiveDate>,
+        /// The last day (YYYY-MM-DD, UTC) to include.
+        #[arg(long, value_parser = parse_date)]
+        to: Option<NaiveDate>,
     },
 }
 

@@ -46,6 +46,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Audit {
             command: AuditCommand::Verify { no_seal },
         } => audit_verify(&settings, no_seal).await,
+        Command::Audit {
+            command: AuditCommand::Export { client, from, to },
+        } => crate::audit_export::command(&settings, client, from, to).await,
         Command::Compliance {
             command: ComplianceCommand::Check { today },
         } => Ok(compliance_check(today)),

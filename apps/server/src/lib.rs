@@ -2,6 +2,7 @@
 //! the workers and the composition root that hands `vault-http` its services. The only crate
 //! that names concrete adapters.
 
+pub mod audit_export;
 pub mod bounded;
 pub mod cli;
 pub mod clock;

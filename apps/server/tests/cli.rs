@@ -77,6 +77,130 @@ async fn audit_verify_passes_a_whole_chain_and_names_a_changed_or_deleted_entry(
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// The entry a line of `audit export` describes, rebuilt from the line alone, as a third party
+/// holding only the export and docs/operations.md would.
+fn entry_of_line(line: &serde_json::Value) -> domain::NewAuditEntry {
+    let text = |key: &str| line[key].as_str().map(str::to_owned);
+    let json = |key: &str| Some(line[key].clone()).filter(|v| !v.is_null());
+    let mut entry = domain::NewAuditEntry::new(
+        text("entry_id").unwrap().parse().unwrap(),
+        text("occurred_at").unwrap().parse().unwrap(),
+        text("action").unwrap().parse().unwrap(),
+        domain::Actor {
+            role: text("actor_role").unwrap().parse().unwrap(),
+            id: text("actor_id"),
+        },
+    );
+    entry.client_id = text("client_id").map(|c| c.parse().unwrap());
+    entry.resource_type = text("resource_type");
+    entry.resource_id = text("resource_id");
+    entry.before = json("before");
+    entry.after = json("after");
+    entry.metadata = json("metadata");
+    entry.request_id = text("request_id").map(|r| domain::RequestId::parse(&r).unwrap());
+    entry
+}
+
+#[tokio::test]
+async fn audit_export_prints_one_clients_entries_each_rehashable_from_its_line() {
+    let dir = std::env::temp_dir().join(format!("cv-cli-{}", uuid::Uuid::new_v4().simple()));
+    let settings = Settings::from_lookup(|name| (name == "DATA_DIR").then(|| dir.display().to_string())).unwrap();
+    let (store, _) = open_store(&settings).await.unwrap();
+    let now = chrono::Utc::now();
+    let mut clients = Vec::new();
+    for email in ["mine@example.com", "theirs@example.com"] {
+        let (client, properties) = testkit::fixtures::stored_client(email, 1, now);
+        let mut created = domain::NewAuditEntry::new(
+            uuid::Uuid::now_v7(),
+            now,
+            domain::AuditAction::IntakeSubmitted,
+            domain::Actor::anonymous(),
+        );
+        created.client_id = Some(client.id);
+        store.create_client(&client, &properties, &created).await.unwrap();
+        clients.push(client.id);
+    }
+    for i in 0..6 {
+        let mut entry = domain::NewAuditEntry::new(
+            uuid::Uuid::now_v7(),
+            now,
+            domain::AuditAction::ComplianceStatusChanged,
+            domain::Actor::system(),
+        );
+        entry.client_id = Some(clients[i % 2]);
+        entry.before = Some(serde_json::json!({ "status": "MISSING", "n": i }));
+        entry.after = Some(serde_json::json!({ "status": "COMPLIANT", "note": "Tŷ \"Newydd\"" }));
+        store.append(&entry).await.unwrap();
+    }
+
+    let mine = clients[0].to_string();
+    let export = run(&dir, &["audit", "export", "--client", &mine]);
+    assert!(export.status.success(), "{export:?}");
+    let lines: Vec<serde_json::Value> = stdout(&export)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4, "the intake and three changes: {lines:?}");
+    assert!(lines.iter().all(|l| l["client_id"] == mine.as_str()));
+    let seqs: Vec<i64> = lines.iter().map(|l| l["seq"].as_i64().unwrap()).collect();
+    assert_eq!(
+        seqs,
+        [1, 3, 5, 7],
+        "oldest first; the other client's entries in between"
+    );
+    for line in &lines {
+        let prev = line["prev_hash"]
+            .as_str()
+            .map(|h| domain::ChainHash::try_from(h.to_owned()).unwrap());
+        let hash = entry_of_line(line).chain_hash(line["seq"].as_i64().unwrap(), prev.as_ref());
+        assert_eq!(hash.to_hex(), line["hash"].as_str().unwrap(), "{line}");
+    }
+    assert!(String::from_utf8_lossy(&export.stderr).contains("exported 4 entries"));
+
+    let today = now.date_naive();
+    let in_range = run(
+        &dir,
+        &[
+            "audit",
+            "export",
+            "--client",
+            &mine,
+            "--from",
+            &today.to_string(),
+            "--to",
+            &today.to_string(),
+        ],
+    );
+    assert_eq!(stdout(&in_range).lines().count(), 4);
+    let tomorrow = today.succ_opt().unwrap().to_string();
+    let later = run(&dir, &["audit", "export", "--client", &mine, "--from", &tomorrow]);
+    assert!(later.status.success());
+    assert_eq!(stdout(&later), "");
+
+    let unknown = run(
+        &dir,
+        &["audit", "export", "--client", &uuid::Uuid::now_v7().to_string()],
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+    let backwards = run(
+        &dir,
+        &[
+            "audit",
+            "export",
+            "--client",
+            &mine,
+            "--from",
+            &tomorrow,
+            "--to",
+            &today.to_string(),
+        ],
+    );
+    assert_eq!(backwards.status.code(), Some(2));
+    let not_an_id = run(&dir, &["audit", "export", "--client", "someone"]);
+    assert_eq!(not_an_id.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn production_refuses_to_start_with_a_weak_jwt_secret_naming_it() {
     let output = Command::new(env!("CARGO_BIN_EXE_compliance-vault"))
