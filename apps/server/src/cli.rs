@@ -1,5 +1,5 @@
 //! The command line: `serve`, `migrate`, `jobs`, `audit verify|export`, `admin`, `compliance check`,
-//! `stripe sign-event`.
+//! `pack verify`, `stripe sign-event`.
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
@@ -41,6 +41,11 @@ pub enum Command {
         #[command(subcommand)]
         command: ComplianceCommand,
     },
+    /// Compliance packs.
+    Pack {
+        #[command(subcommand)]
+        command: PackCommand,
+    },
     /// Stripe helpers for operators testing webhooks by hand.
     Stripe {
         #[command(subcommand)]
@@ -69,6 +74,19 @@ pub enum JobsCommand {
         /// Compute and print the summary; write and send nothing.
         #[arg(long)]
         dry_run: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PackCommand {
+    /// Check a pack's ZIP offline: every file against manifest.sha256 and, with --key, the
+    /// manifest's signature. Exits 1 naming the first file that fails. Needs no configuration.
+    Verify {
+        /// The pack (a .zip from the compliance-pack routes).
+        file: std::path::PathBuf,
+        /// The instance's public key as `GET /api/pack-key` serves it (base64).
+        #[arg(long)]
+        key: Option<String>,
     },
 }
 

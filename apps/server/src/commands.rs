@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use std::io::Read;
 
-use crate::cli::{AdminCommand, AuditCommand, Cli, Command, ComplianceCommand, JobsCommand, StripeCommand};
+use crate::cli::{
+    AdminCommand, AuditCommand, Cli, Command, ComplianceCommand, JobsCommand, PackCommand, StripeCommand,
+};
 use crate::config::Settings;
 use crate::startup::{Application, open_store};
 use crate::telemetry;
@@ -19,6 +21,12 @@ pub async fn run(cli: Cli) -> ExitCode {
     }) = cli.command
     {
         return compliance_check(today);
+    }
+    if let Some(Command::Pack {
+        command: PackCommand::Verify { file, key },
+    }) = &cli.command
+    {
+        return pack_verify(file, key.as_deref());
     }
     if let Some(Command::Stripe {
         command: StripeCommand::SignEvent { secret, timestamp },
@@ -55,6 +63,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Stripe {
             command: StripeCommand::SignEvent { secret, timestamp },
         } => Ok(stripe_sign_event(&secret, timestamp)),
+        Command::Pack {
+            command: PackCommand::Verify { file, key },
+        } => Ok(pack_verify(&file, key.as_deref())),
         Command::Admin {
             command: AdminCommand::Create { email },
         } => admin_create(&settings, &email).await,
@@ -240,4 +251,25 @@ fn stripe_sign_event(secret: &str, timestamp: Option<i64>) -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+/// `pack verify`: offline, no configuration, no database.
+fn pack_verify(file: &std::path::Path, key: Option<&str>) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    let (line, code) = match adapter_pack::verify_pack(file, key) {
+        Ok(verified) => {
+            let signature = if verified.signature_checked {
+                "the signature of manifest.sha256 is valid under the key given"
+            } else {
+                "the signature was NOT checked: give --key with the public key from GET /api/pack-key"
+            };
+            let line = format!("OK: {} files match manifest.sha256; {signature}", verified.files);
+            (line, ExitCode::SUCCESS)
+        }
+        Err(failure) => (format!("FAILED: {failure}"), ExitCode::FAILURE),
+    };
+    if writeln!(out, "{line}").is_err() {
+        return ExitCode::FAILURE;
+    }
+    code
 }

@@ -1,6 +1,7 @@
 //! The composition root: opens the store named by the settings, wires the ports into the HTTP
 //! application, binds the listener and runs until SIGTERM/SIGINT, sealing the audit chain last.
 
+use adapter_pack::Ed25519PackSigner;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,7 +19,7 @@ use adapter_stripe::gateway::{StripeGateway, StripePrices, StripeSettings};
 use anyhow::Context;
 use app::onboarding::IntakeLimits;
 use ports::{DocumentStore, Mailer, PaymentGateway, RateLimiter, Store};
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::{Notify, watch};
 
 use crate::clock::SystemClock;
@@ -97,31 +98,76 @@ pub fn session_signer(settings: &Settings) -> anyhow::Result<SessionSigner> {
     SessionSigner::new(&secret, SESSION_ISSUER, SESSION_AUDIENCE, ttl).context("JWT_SECRET: must be at least 32 bytes")
 }
 
-/// Where a development key for TOTP secrets is kept when `TOTP_ENCRYPTION_KEY` is unset.
+/// Where development keys are kept when their settings are unset.
 const TOTP_KEY_FILE: &str = "totp-encryption.key";
+const PACK_KEY_FILE: &str = "pack-signing.key";
 
-/// The key that encrypts admins' TOTP secrets: `TOTP_ENCRYPTION_KEY`, or in development a key
-/// generated once into the data directory (production refuses to start without the setting).
-///
-/// # Errors
-/// When the key file cannot be read or written, or holds no key.
-pub fn totp_key(settings: &Settings) -> anyhow::Result<TotpKey> {
-    if let Some(key) = &settings.totp_encryption_key {
-        return TotpKey::from_base64(key.expose_secret()).context("TOTP_ENCRYPTION_KEY");
+/// A key given in its setting, or in development one generated once into the data directory
+/// as `file` (production refuses to start without the setting).
+fn key_or_generated<K>(
+    settings: &Settings,
+    setting: (&str, Option<&SecretString>),
+    file: &str,
+    parse: impl Fn(&str) -> anyhow::Result<K>,
+    generate: impl FnOnce() -> (K, String),
+) -> anyhow::Result<K> {
+    let (name, value) = setting;
+    if let Some(key) = value {
+        return parse(key.expose_secret()).context(name.to_owned());
     }
-    let path = settings.data_dir.join(TOTP_KEY_FILE);
+    let path = settings.data_dir.join(file);
     match std::fs::read_to_string(&path) {
-        Ok(text) => TotpKey::from_base64(&text).with_context(|| format!("reading the key in {}", path.display())),
+        Ok(text) => parse(&text).with_context(|| format!("reading the key in {}", path.display())),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             std::fs::create_dir_all(&settings.data_dir)
                 .with_context(|| format!("creating the data directory {}", settings.data_dir.display()))?;
-            let key = TotpKey::generate(&OsRandom);
-            write_private(&path, &key.to_base64())?;
-            tracing::info!(path = %path.display(), "TOTP_ENCRYPTION_KEY is unset: generated a key into the data directory");
+            let (key, text) = generate();
+            write_private(&path, &text)?;
+            tracing::info!(path = %path.display(), "{name} is unset: generated a key into the data directory");
             Ok(key)
         }
         Err(error) => Err(error).with_context(|| format!("reading {}", path.display())),
     }
+}
+
+/// The key that encrypts admins' TOTP secrets: `TOTP_ENCRYPTION_KEY`, or in development a key
+/// generated once into the data directory.
+///
+/// # Errors
+/// When the key file cannot be read or written, or holds no key.
+pub fn totp_key(settings: &Settings) -> anyhow::Result<TotpKey> {
+    key_or_generated(
+        settings,
+        ("TOTP_ENCRYPTION_KEY", settings.totp_encryption_key.as_ref()),
+        TOTP_KEY_FILE,
+        |text| Ok(TotpKey::from_base64(text)?),
+        || {
+            let key = TotpKey::generate(&OsRandom);
+            let text = key.to_base64();
+            (key, text)
+        },
+    )
+}
+
+/// The key that signs compliance packs: `PACK_SIGNING_KEY`, or in development a key generated
+/// once into the data directory.
+///
+/// # Errors
+/// When the key file cannot be read or written, or holds no key.
+pub fn pack_signer(settings: &Settings) -> anyhow::Result<Ed25519PackSigner> {
+    key_or_generated(
+        settings,
+        ("PACK_SIGNING_KEY", settings.pack_signing_key.as_ref()),
+        PACK_KEY_FILE,
+        |text| Ok(Ed25519PackSigner::from_base64(text)?),
+        || {
+            let mut seed = [0u8; 32];
+            identity::RandomSource::fill(&OsRandom, &mut seed);
+            let signer = Ed25519PackSigner::from_seed(seed);
+            let text = signer.seed_base64();
+            (signer, text)
+        },
+    )
 }
 
 /// Writes a new file readable by its owner only; refuses to replace one that exists.
@@ -325,6 +371,9 @@ impl Application {
             },
             text_reader: Arc::new(ExtractionPool::for_this_machine(Arc::new(adapter_pdf::PdfText))),
             totp_key,
+            pack_renderer: Arc::new(adapter_pack::PdfPackRenderer),
+            pack_archiver: Arc::new(adapter_pack::ZipPackArchiver),
+            pack_signer: Arc::new(pack_signer(settings)?),
             unaudited_refusals: Arc::default(),
             background: vault_http::background::BoundedTasks::new(BACKGROUND_TASKS),
         };

@@ -224,9 +224,11 @@ fn production_serve_and_migrate_name_each_unsafe_setting_and_do_not_start() {
         ("PUBLIC_BASE_URL", "https://vault.example"),
         ("SMTP_URL", "smtp://127.0.0.1:9"),
         ("TOTP_ENCRYPTION_KEY", "dGVzdC1vbmx5LXRvdHAta2V5LW9mLTMyLWJ5dGVzISE="),
+        ("PACK_SIGNING_KEY", "dGVzdC1vbmx5LXBhY2stc2lnbmluZy1rZXktMzJieXQ="),
     ];
-    let spoiled: [(&str, &str, &str); 4] = [
+    let spoiled: [(&str, &str, &str); 5] = [
         ("TOTP_ENCRYPTION_KEY", "", "TOTP_ENCRYPTION_KEY"),
+        ("PACK_SIGNING_KEY", "", "PACK_SIGNING_KEY"),
         ("SMTP_URL", "", "POSTMARK_SERVER_TOKEN"),
         ("PUBLIC_BASE_URL", "http://vault.example", "PUBLIC_BASE_URL"),
         ("JWT_SECRET", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "JWT_SECRET"),

@@ -194,6 +194,7 @@ fn production_refuses_a_day_ahead_unless_it_is_a_dry_run() {
         ("PUBLIC_BASE_URL", "https://vault.example"),
         ("SMTP_URL", "smtp://127.0.0.1:9"),
         ("TOTP_ENCRYPTION_KEY", "dGVzdC1vbmx5LXRvdHAta2V5LW9mLTMyLWJ5dGVzISE="),
+        ("PACK_SIGNING_KEY", "dGVzdC1vbmx5LXBhY2stc2lnbmluZy1rZXktMzJieXQ="),
     ];
     let ahead = (Utc::now() + chrono::Duration::days(3)).date_naive().to_string();
     let run = |extra: &[&str]| {

@@ -11,5 +11,6 @@ pub mod limits;
 pub mod mail;
 pub mod onboarding;
 pub mod operations;
+pub mod pack;
 
 pub use context::RequestContext;

@@ -12,7 +12,10 @@ use app::documents::{DocumentServices, UploadLimits};
 use app::mail::{Links, MailServices};
 use app::onboarding::{IntakeLimits, OnboardingServices};
 use domain::{Actor, RequestId};
-use ports::{Clock, DocumentStore, PasswordHasher, PaymentGateway, PaymentWebhook, RateLimiter, Store, TextReader};
+use ports::{
+    Clock, DocumentStore, PackArchiver, PackRenderer, PackSigner, PasswordHasher, PaymentGateway, PaymentWebhook,
+    RateLimiter, Store, TextReader,
+};
 use secrecy::SecretString;
 use tokio::sync::Notify;
 
@@ -58,6 +61,10 @@ pub struct AppState {
     pub totp_key: Arc<TotpKey>,
     /// Counts route guard refusals that repeat an audited one.
     pub unaudited_refusals: Arc<UnauditedRefusals>,
+    /// Draws, bundles and signs compliance packs.
+    pub pack_renderer: Arc<dyn PackRenderer>,
+    pub pack_archiver: Arc<dyn PackArchiver>,
+    pub pack_signer: Arc<dyn PackSigner>,
     /// Work done after the answer (forgot-password lookups), bounded.
     pub background: BoundedTasks,
 }
@@ -100,6 +107,17 @@ impl AppState {
             limiter: &*self.rate_limiter,
             reader: &*self.text_reader,
             limits: self.upload_limits,
+        }
+    }
+
+    /// The ports the compliance pack takes.
+    pub fn pack(&self) -> app::pack::PackServices<'_> {
+        app::pack::PackServices {
+            store: &*self.store,
+            files: &*self.documents,
+            clock: &*self.clock,
+            renderer: &*self.pack_renderer,
+            signer: &*self.pack_signer,
         }
     }
 

@@ -11,6 +11,7 @@ mod extract;
 mod hasher;
 mod jobs;
 mod mail;
+mod pack;
 mod payments;
 mod provisioning;
 mod rate_limit;
@@ -33,6 +34,7 @@ pub use mail::{
     ClaimedEmail, Delivery, DeliveryEvent, Mailer, MessageFilter, MessagePage, MessageRecord, MessageRepository,
     SendError,
 };
+pub use pack::{ArchiveFile, ArchiveSink, ArchiveSource, PackArchiver, PackError, PackRenderer, PackSigner};
 pub use payments::{
     BillingChange, CheckoutRequest, CheckoutSession, EventOutcome, PaymentError, PaymentEvent, PaymentEventRepository,
     PaymentGateway, PaymentWebhook, WebhookError,

@@ -186,3 +186,32 @@ impl std::fmt::Debug for MockTextReader {
         f.write_str("MockTextReader")
     }
 }
+
+mockall::mock! {
+    pub PackRenderer {}
+
+    impl ports::PackRenderer for PackRenderer {
+        fn pdf(&self, pack: &domain::CompliancePack, json_sha256: &[u8; 32]) -> Result<Vec<u8>, ports::PackError>;
+    }
+}
+
+mockall::mock! {
+    pub PackSigner {}
+
+    impl ports::PackSigner for PackSigner {
+        fn public_key(&self) -> String;
+        fn sign(&self, message: &[u8]) -> String;
+    }
+}
+
+macro_rules! named_debug {
+    ($($name:ident),+) => {$(
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(stringify!($name))
+            }
+        }
+    )+};
+}
+
+named_debug!(MockPackRenderer, MockPackSigner);

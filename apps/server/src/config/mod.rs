@@ -73,6 +73,9 @@ pub struct Settings {
     /// Encrypts admins' TOTP secrets at rest: 32 bytes in standard base64. Unset in development
     /// means a key generated into the data directory.
     pub totp_encryption_key: Option<SecretString>,
+    /// Signs compliance packs (Ed25519): the 32-byte seed in standard base64. Unset in
+    /// development means a key generated into the data directory.
+    pub pack_signing_key: Option<SecretString>,
     /// Shared rate limits when set; in memory (one instance only) when not.
     pub redis_url: Option<SecretString>,
     /// Starts every Redis key, so several deployments can share one Redis.
@@ -192,6 +195,13 @@ impl Settings {
                         .map_err(|e| invalid("TOTP_ENCRYPTION_KEY", e.to_string()))
                 })
                 .transpose()?,
+            pack_signing_key: var("PACK_SIGNING_KEY")
+                .map(|key| {
+                    adapter_pack::Ed25519PackSigner::from_base64(&key)
+                        .map(|_| SecretString::from(key))
+                        .map_err(|e| invalid("PACK_SIGNING_KEY", e.to_string()))
+                })
+                .transpose()?,
             redis_url: var("REDIS_URL").map(SecretString::from),
             redis_key_prefix: var("REDIS_KEY_PREFIX").unwrap_or_else(|| "compliance-vault:".into()),
             audit_seal_interval: Duration::from_millis(number("AUDIT_SEAL_INTERVAL_MS", 250)?.max(10).into()),
@@ -265,6 +275,10 @@ impl fmt::Debug for Settings {
             .field(
                 "totp_encryption_key",
                 &self.totp_encryption_key.as_ref().map(|_| "[REDACTED]"),
+            )
+            .field(
+                "pack_signing_key",
+                &self.pack_signing_key.as_ref().map(|_| "[REDACTED]"),
             )
             .field(
                 "redis_url",

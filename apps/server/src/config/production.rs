@@ -66,6 +66,13 @@ pub(super) fn check(settings: &Settings) -> Result<(), ConfigError> {
              encrypts admins' authenticator secrets",
         ));
     }
+    if settings.pack_signing_key.is_none() {
+        return Err(invalid(
+            "PACK_SIGNING_KEY",
+            "must be set in production (32 random bytes in base64: `openssl rand -base64 32`); it \
+             signs compliance packs, and its public half is what recipients check them with",
+        ));
+    }
     Ok(())
 }
 
@@ -101,6 +108,7 @@ mod tests {
         ("PUBLIC_BASE_URL", "https://vault.example"),
         ("SMTP_URL", "smtps://vault:mail-pass@mail.example"),
         ("TOTP_ENCRYPTION_KEY", "dGVzdC1vbmx5LXRvdHAta2V5LW9mLTMyLWJ5dGVzISE="),
+        ("PACK_SIGNING_KEY", "dGVzdC1vbmx5LXBhY2stc2lnbmluZy1rZXktMzJieXQ="),
     ];
 
     fn with(changes: &[(&'static str, &'static str)]) -> Result<super::Settings, super::ConfigError> {
@@ -203,6 +211,16 @@ mod tests {
             "TOTP_ENCRYPTION_KEY"
         );
         assert!(settings(&[]).unwrap().totp_encryption_key.is_none());
+    }
+
+    #[test]
+    fn the_pack_signing_key_is_required_and_must_be_32_bytes() {
+        assert_eq!(refused(&[("PACK_SIGNING_KEY", "")]), "PACK_SIGNING_KEY");
+        assert_eq!(
+            settings(&[("PACK_SIGNING_KEY", "c2hvcnQ=")]).unwrap_err().name,
+            "PACK_SIGNING_KEY"
+        );
+        assert!(settings(&[]).unwrap().pack_signing_key.is_none());
     }
 
     #[test]

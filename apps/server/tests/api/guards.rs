@@ -100,6 +100,21 @@ async fn the_route_guard_matrix() {
             None,
             [401, 403, 403, 403, 403, 200],
         ),
+        // The pack: the signed-in callers' plans lack it (403 plan_upgrade_required, the pack
+        // test shows a plan with it); the key is public.
+        (
+            "GET",
+            format!("/api/admin/clients/{target_client}/compliance-pack"),
+            None,
+            [401, 403, 403, 403, 403, 403],
+        ),
+        (
+            "GET",
+            "/api/client/compliance-pack".to_owned(),
+            None,
+            [401, 403, 403, 403, 403, 403],
+        ),
+        ("GET", "/api/pack-key".to_owned(), None, [200, 200, 200, 200, 200, 200]),
         (
             "GET",
             "/api/client/documents".to_owned(),

@@ -21,6 +21,9 @@ pub const PUBLIC_BASE_URL: &str = "https://vault.example";
 
 /// What a test server needs beyond the test defaults to start as production: a mailer (this
 /// one refuses connections, so nothing leaves the machine).
+/// The test instance's pack signing key (the seed); its public half is served at /api/pack-key.
+pub const TEST_PACK_KEY: &str = "dGVzdC1vbmx5LXBhY2stc2lnbmluZy1rZXktMzJieXQ=";
+
 pub const PRODUCTION: &[(&str, &str)] = &[("ENVIRONMENT", "production"), ("SMTP_URL", "smtp://127.0.0.1:9")];
 
 #[derive(Debug, Clone, Copy)]
@@ -85,6 +88,7 @@ pub async fn spawn_app(backend: Backend, extra: &[(&str, &str)]) -> Option<TestA
         ("INTAKE_RATE_LIMIT_PER_MINUTE".into(), "10000".into()),
         ("JWT_SECRET".into(), TEST_JWT_SECRET.into()),
         ("TOTP_ENCRYPTION_KEY".into(), TEST_TOTP_KEY.into()),
+        ("PACK_SIGNING_KEY".into(), TEST_PACK_KEY.into()),
         ("PUBLIC_BASE_URL".into(), PUBLIC_BASE_URL.into()),
         ("MAIL_POLL_INTERVAL_MS".into(), "50".into()),
         ("STRIPE_WEBHOOK_SECRET".into(), "whsec_test_secret".into()),

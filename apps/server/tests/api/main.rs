@@ -19,6 +19,7 @@ mod jobs;
 mod limits;
 mod messages;
 mod operations;
+mod pack;
 mod payments;
 mod recovery;
 mod secrets;

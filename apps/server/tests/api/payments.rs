@@ -49,7 +49,18 @@ pub async fn deliver(app: &TestApp, event: &Value) -> reqwest::Response {
 
 /// A client that paid, was provisioned and set its password from the emailed link.
 pub async fn provisioned_client(app: &TestApp, email: &str) -> domain::PortalUser {
-    let client_id = app.intake(email).await.to_string();
+    provisioned_from(app, &crate::helpers::valid_intake(email)).await
+}
+
+/// A client that paid, was provisioned and set its password, from this intake.
+pub async fn provisioned_from(app: &TestApp, intake: &Value) -> domain::PortalUser {
+    let email = intake["email"].as_str().unwrap();
+    let response = app.submit_intake(intake).await;
+    assert_eq!(response.status(), 201, "intake refused");
+    let client_id = response.json::<Value>().await.unwrap()["client_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let event = checkout_completed(&format!("evt_{}", uuid::Uuid::new_v4().simple()), &client_id);
     assert_eq!(deliver(app, &event).await.status(), 200);
     let mut link = None;

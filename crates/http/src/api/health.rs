@@ -158,6 +158,22 @@ mod tests {
         }
     }
 
+    /// Health never writes an archive.
+    #[derive(Debug)]
+    struct NoArchives;
+
+    #[async_trait::async_trait]
+    impl ports::PackArchiver for NoArchives {
+        async fn archive(
+            &self,
+            _: Vec<ports::ArchiveFile>,
+            _: &dyn ports::DocumentStore,
+            _: &mut dyn ports::ArchiveSink,
+        ) -> Result<(), ports::PackError> {
+            Err(ports::PackError::Closed)
+        }
+    }
+
     fn state(store: MockStore) -> AppState {
         AppState {
             store: Arc::new(store),
@@ -195,6 +211,9 @@ mod tests {
             },
             text_reader: Arc::new(MockTextReader::new()),
             totp_key: Arc::new(TotpKey::generate(&Sevens)),
+            pack_renderer: Arc::new(testkit::mocks::MockPackRenderer::new()),
+            pack_archiver: Arc::new(NoArchives),
+            pack_signer: Arc::new(testkit::mocks::MockPackSigner::new()),
             unaudited_refusals: Arc::default(),
             background: crate::background::BoundedTasks::new(4),
         }

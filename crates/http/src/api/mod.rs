@@ -6,6 +6,7 @@ pub mod documents;
 pub mod health;
 pub mod intake;
 pub mod messages;
+pub mod pack;
 pub mod payments;
 pub mod problem;
 
@@ -97,7 +98,10 @@ fn routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(console::client_detail)
         .service(console::verification_queue)
         .service(console::list_users)
-        .service(console::audit_log);
+        .service(console::audit_log)
+        .service(pack::client_pack)
+        .service(pack::admin_pack)
+        .service(pack::pack_key);
 }
 
 /// The served document: `GET /api/openapi.json`.

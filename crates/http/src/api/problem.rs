@@ -79,6 +79,9 @@ pub enum ApiError {
     /// An uploaded file of a type we do not take (judged by its bytes).
     #[error("only PDF, JPEG and PNG files are accepted, judged by their content")]
     UnsupportedFile,
+    /// The client's plan does not include this.
+    #[error("{0}")]
+    PlanUpgradeRequired(String),
     /// A capability whose settings are not configured on this server.
     #[error("{0}")]
     NotConfigured(&'static str),
@@ -120,6 +123,7 @@ impl ApiError {
             Self::WebhookUnauthorized => "unauthorized",
             Self::InvalidSignature(_) => "invalid_signature",
             Self::NotConfigured(_) => "not_configured",
+            Self::PlanUpgradeRequired(_) => "plan_upgrade_required",
             Self::UnsupportedFile => "unsupported_file_type",
             Self::TooManyRequests { .. } => "rate_limited",
             Self::Refused(refusal) => refusal.reason(),
@@ -161,7 +165,7 @@ impl ResponseError for ApiError {
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Refused(refusal) => StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::FORBIDDEN),
             Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            Self::AccountDisabled => StatusCode::FORBIDDEN,
+            Self::AccountDisabled | Self::PlanUpgradeRequired(_) => StatusCode::FORBIDDEN,
             Self::InvalidSecondFactor => StatusCode::UNAUTHORIZED,
             Self::InvalidToken => StatusCode::BAD_REQUEST,
             Self::Busy { .. } | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

@@ -13,7 +13,8 @@ use utoipa::IntoParams;
 
 pub use views::{AuditView, ClientDetailView, ClientListItem, ClientView, Page, UserView};
 
-use self::params::{Params, after_cursor, position_cursor};
+pub use self::params::Params;
+use self::params::{after_cursor, position_cursor};
 use crate::api::documents::{Dashboard, DocumentView};
 use crate::api::messages::MessageView;
 use crate::api::problem::{ApiError, Problem};
