@@ -73,6 +73,10 @@ bench-provision count="10000" concurrency="16":
 bench-upload:
     scripts/bench-upload.sh
 
+# The compliance pack: 15 properties, 150 documents of 200 KB; PDF, JSON and ZIP beside `zip`.
+bench-pack runs="20":
+    scripts/bench-pack.sh {{runs}}
+
 # The daily job over CLIENTS generated clients (10 requirements each) on PostgreSQL: wall time and peak RSS, beside a bare scan.
 bench-jobs clients="100000":
     scripts/bench-jobs.sh {{clients}} {{pg_url}}

@@ -7,9 +7,11 @@
 // A benchmark reports on stdout and stops at the first failure.
 #![allow(clippy::print_stdout, clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
-use std::time::{Duration, Instant};
+mod support;
 
-use serde_json::{Value, json};
+use std::time::Instant;
+
+use serde_json::json;
 
 const BOUNDARY: &str = "bench-upload-boundary";
 const CHUNK: usize = 256 * 1024;
@@ -42,85 +44,15 @@ fn body(property_id: &str, size: u64) -> reqwest::Body {
 
 async fn provisioned_client(http: &reqwest::Client, base: &str, secret: &str, data_dir: &str) -> (String, String) {
     let run = uuid::Uuid::new_v4().simple().to_string();
-    let email = format!("bench-upload-{run}@example.com");
     let intake = json!({
-        "full_name": "Bench Uploader", "email": email, "client_type": "INDIVIDUAL", "preferred_contact": "EMAIL",
-        "billing_plan": "PLAN_1", "consent_data_processing": true,
+        "full_name": "Bench Uploader", "email": format!("bench-upload-{run}@example.com"), "client_type": "INDIVIDUAL",
+        "preferred_contact": "EMAIL", "billing_plan": "PLAN_1", "consent_data_processing": true,
         "properties": [{"address_line_1": "1 Bench Street", "city": "Leeds", "postcode": "LS1 4AP"}]
     });
-    let created: Value = http
-        .post(format!("{base}/api/intake/submit"))
-        .json(&intake)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let client_id = created["client_id"].as_str().unwrap().to_owned();
-    let event = serde_json::to_vec(&json!({
-        "id": format!("evt_{run}"), "type": "checkout.session.completed", "created": chrono::Utc::now().timestamp(),
-        "data": {"object": {"client_reference_id": client_id, "payment_status": "paid"}}
-    }))
-    .unwrap();
-    let signature = adapter_stripe::sign(&event, secret, chrono::Utc::now().timestamp());
-    let ack = http
-        .post(format!("{base}/api/webhook/stripe"))
-        .header("Stripe-Signature", signature)
-        .body(event);
-    assert_eq!(ack.send().await.unwrap().status(), 200);
-    let link = wait_for_link(data_dir, &email).await;
-    let token = link.split_once("token=").unwrap().1;
-    let password = "bench uploads through the lettings ledger";
-    let set = json!({"token": token, "password": password});
-    assert_eq!(
-        http.post(format!("{base}/api/auth/set-password"))
-            .json(&set)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        204
-    );
-    let login: Value = http
-        .post(format!("{base}/api/auth/login"))
-        .json(&json!({"email": email, "password": password}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let status: Value = http
-        .get(format!("{base}/api/client/dashboard"))
-        .bearer_auth(login["access_token"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (token, _) = support::signed_up(http, base, secret, data_dir, &intake).await;
+    let status = support::dashboard(http, base, &token).await;
     let property_id = status["properties"][0]["property_id"].as_str().unwrap().to_owned();
-    (login["access_token"].as_str().unwrap().to_owned(), property_id)
-}
-
-async fn wait_for_link(data_dir: &str, email: &str) -> String {
-    for _ in 0..400 {
-        for entry in std::fs::read_dir(format!("{data_dir}/outbox"))
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
-            let Ok(mail) = serde_json::from_slice::<Value>(&std::fs::read(entry.path()).unwrap_or_default()) else {
-                continue;
-            };
-            if mail["to"] == email && mail["template_alias"] == "password-setup" {
-                return mail["model"]["setup_url"].as_str().unwrap().to_owned();
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("no setup email for {email}");
+    (token, property_id)
 }
 
 #[tokio::main]

@@ -24,6 +24,13 @@ use crate::state::AppState;
 /// The longest search text.
 const MAX_SEARCH: usize = 100;
 
+/// Asks the store for one row more than the page shows (see [`page`]); the page's size.
+const fn one_more(limit: &mut u32) -> u32 {
+    let shown = *limit;
+    *limit += 1;
+    shown
+}
+
 /// Takes one row more than asked, to know whether a next page exists; the cursor continues
 /// after the last row shown.
 fn page<T, V>(mut rows: Vec<T>, limit: u32, cursor: impl Fn(&T) -> String, view: impl Fn(T) -> V) -> Page<V> {
@@ -85,8 +92,7 @@ pub async fn list_clients(
         p.error("portfolio_status", "invalid_choice", "RED, AMBER or GREEN");
     }
     p.finish()?;
-    let limit = filter.limit;
-    filter.limit += 1;
+    let limit = one_more(&mut filter.limit);
     let rows = app::console::list_clients(state.console(), &filter).await?;
     let cursor = |s: &ports::ClientSummary| after_cursor(s.client.created_at, s.client.id.as_uuid());
     Ok(HttpResponse::Ok().json(page(rows, limit, cursor, ClientListItem::from)))
@@ -210,8 +216,7 @@ pub async fn list_users(
         limit: p.limit(query.limit.as_deref()),
     };
     p.finish()?;
-    let limit = filter.limit;
-    filter.limit += 1;
+    let limit = one_more(&mut filter.limit);
     let rows = app::console::list_users(state.console(), &filter).await?;
     let cursor = |u: &domain::PortalUser| after_cursor(u.created_at, u.id.as_uuid());
     Ok(HttpResponse::Ok().json(page(rows, limit, cursor, UserView::from)))
@@ -265,8 +270,7 @@ pub async fn audit_log(
         limit: p.limit(query.limit.as_deref()),
     };
     p.finish()?;
-    let limit = filter.limit;
-    filter.limit += 1;
+    let limit = one_more(&mut filter.limit);
     let rows = app::console::query_audit(state.console(), &filter).await?;
     let cursor = |(position, _): &(i64, domain::AuditEntry)| position_cursor(*position);
     Ok(HttpResponse::Ok().json(page(rows, limit, cursor, |(position, e)| AuditView::new(position, e))))
