@@ -10,6 +10,7 @@ pub mod client_address;
 pub mod request_id;
 pub mod session;
 pub mod state;
+pub mod web;
 
 pub use api::{app, openapi};
 pub use state::AppState;

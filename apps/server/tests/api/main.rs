@@ -20,6 +20,7 @@ mod limits;
 mod messages;
 mod operations;
 mod pack;
+mod pages;
 mod payments;
 mod recovery;
 mod secrets;

@@ -143,6 +143,7 @@ pub fn app(
                 .route(web::get().to(openapi_json))
                 .default_service(method_not_allowed("GET".to_owned())),
         )
+        .configure(crate::web::routes)
         .default_service(web::to(|| async {
             Err::<HttpResponse, _>(problem::ApiError::NotFound("there is nothing at this address"))
         }))

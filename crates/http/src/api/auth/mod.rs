@@ -122,7 +122,7 @@ pub(crate) fn actor_context(state: &AppState, req: &HttpRequest, session: &Signe
     ctx
 }
 
-fn session_cookie(value: String, max_age: time::Duration, secure: bool) -> Cookie<'static> {
+pub(crate) fn session_cookie(value: String, max_age: time::Duration, secure: bool) -> Cookie<'static> {
     Cookie::build(COOKIE, value)
         .http_only(true)
         .secure(secure)

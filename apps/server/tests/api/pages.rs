@@ -1,0 +1,284 @@
+//! The portal's first pages over HTTP, as a browser would meet them (cookies handled by hand,
+//! redirects not followed): our origin only, signing in with the form's token, the dashboard, the
+//! guards' redirects, and forms refused without their token.
+
+use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::redirect::Policy;
+
+use crate::access_helpers::{PASSWORD, create_admin};
+use crate::calls::signed_in_client;
+use crate::helpers::{Backend, TestApp, spawn_app};
+
+/// A browser without a cookie jar of its own: cookies are passed by hand.
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder().redirect(Policy::none()).build().unwrap()
+}
+
+/// The value of cookie `name` among a response's `Set-Cookie` headers.
+fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix(&format!("{name}=")))
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+}
+
+/// The hidden CSRF field's value in a page.
+fn csrf_field(html: &str) -> String {
+    let (_, rest) = html
+        .split_once(r#"name="csrf" value=""#)
+        .expect("a form with its token");
+    rest.split('"').next().unwrap().to_owned()
+}
+
+struct Visit {
+    http: reqwest::Client,
+    base: String,
+    cookies: Vec<(String, String)>,
+}
+
+impl Visit {
+    fn new(app: &TestApp) -> Self {
+        Self {
+            http: browser(),
+            base: app.address.clone(),
+            cookies: Vec::new(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn keep(&mut self, response: &reqwest::Response) {
+        for name in ["cv_csrf", "cv_session"] {
+            if let Some(value) = set_cookie(response, name) {
+                self.cookies.retain(|(k, _)| k != name);
+                if !value.is_empty() {
+                    self.cookies.push((name.to_owned(), value));
+                }
+            }
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> reqwest::Response {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        self.keep(&response);
+        response
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{k}={}", urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        self.keep(&response);
+        response
+    }
+
+    /// Opens the sign-in page and submits it: the answer.
+    async fn sign_in(&mut self, email: &str, password: &str) -> reqwest::Response {
+        let form = self.get("/login").await.text().await.unwrap();
+        let csrf = csrf_field(&form);
+        self.post("/login", &[("csrf", &csrf), ("email", email), ("password", password)])
+            .await
+    }
+}
+
+fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn location(response: &reqwest::Response) -> &str {
+    response.headers()[LOCATION].to_str().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_home_page_and_its_stylesheet_come_from_our_origin_alone() {
+    let app = spawn_app(Backend::Sqlite, &[]).await.unwrap();
+    let mut visit = Visit::new(&app);
+    let home = visit.get("/").await;
+    assert_eq!(home.status(), 200);
+    assert_eq!(home.headers()[CONTENT_TYPE], "text/html; charset=utf-8");
+    let csp = home.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(
+        csp.contains("script-src 'self'") && csp.contains("style-src 'self'"),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe-inline") && !csp.contains("http"), "{csp}");
+    let html = home.text().await.unwrap();
+    for plan in [
+        "PLAN_1",
+        "PLAN_2_5",
+        "PLAN_6_15",
+        "6 to 15 properties",
+        "signed compliance pack",
+    ] {
+        assert!(html.contains(plan), "{plan}");
+    }
+    assert!(html.contains(r#"<link rel="stylesheet" href="/static/app.css">"#));
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "nothing from another origin"
+    );
+    assert!(!html.contains("style=") && !html.contains("<script"), "nothing inline");
+    let css = visit.get("/static/app.css").await;
+    assert_eq!(css.status(), 200);
+    assert_eq!(css.headers()[CONTENT_TYPE], "text/css; charset=utf-8");
+    assert!(
+        !css.text().await.unwrap().contains("url("),
+        "no fonts or images from anywhere"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_signs_in_on_the_page_sees_the_dashboard_and_signs_out() {
+    let app = spawn_app(Backend::Sqlite, &[]).await.unwrap();
+    signed_in_client(&app, "page@example.com").await;
+    let mut visit = Visit::new(&app);
+    assert_eq!(
+        location(&visit.get("/dashboard").await),
+        "/login",
+        "anonymous: to sign in"
+    );
+
+    let signed_in = visit.sign_in("page@example.com", PASSWORD).await;
+    assert_eq!(signed_in.status(), 303);
+    assert_eq!(location(&signed_in), "/dashboard");
+    let session = set_cookie(&signed_in, "cv_session").unwrap();
+    let header = signed_in
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with("cv_session="))
+        .unwrap();
+    assert!(
+        header.contains("HttpOnly") && header.contains("SameSite=Strict"),
+        "{header}"
+    );
+
+    assert_eq!(location(&visit.get("/portal").await), "/dashboard");
+    let dashboard = visit.get("/dashboard").await;
+    assert_eq!(dashboard.status(), 200);
+    let html = dashboard.text().await.unwrap();
+    assert!(html.contains("123 Test St, SW1A 1AA"), "{html}");
+    assert!(html.contains("Portfolio: <strong>RED</strong>"));
+    assert!(
+        html.contains("Gas safety record: MISSING"),
+        "the worst requirement is next"
+    );
+    assert_eq!(
+        location(&visit.get("/admin").await),
+        "/dashboard",
+        "a client cannot open an admin page"
+    );
+
+    let csrf = csrf_field(&html);
+    let out = visit.post("/logout", &[("csrf", &csrf)]).await;
+    assert_eq!((out.status().as_u16(), location(&out)), (303, "/login"));
+    let reused = browser()
+        .get(format!("{}/dashboard", app.address))
+        .header(COOKIE, format!("cv_session={session}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&reused), "/login", "the session ended with the sign-out");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forms_without_their_token_are_refused_and_errors_stand_beside_their_fields() {
+    let app = spawn_app(Backend::Sqlite, &[]).await.unwrap();
+    signed_in_client(&app, "forms@example.com").await;
+    let mut visit = Visit::new(&app);
+    visit.get("/login").await;
+    let forged = visit
+        .post("/login", &[("email", "forms@example.com"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(forged.status(), 403);
+    assert!(set_cookie(&forged, "cv_session").is_none());
+    assert!(forged.text().await.unwrap().contains("This form has expired"));
+    let other = visit
+        .post(
+            "/login",
+            &[
+                ("csrf", &"A".repeat(43)),
+                ("email", "forms@example.com"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(other.status(), 403, "a token that is not the cookie's");
+
+    let wrong = visit.sign_in("forms@example.com", "not the password at all").await;
+    assert_eq!(wrong.status(), 401);
+    let html = wrong.text().await.unwrap();
+    assert!(
+        html.contains(r##"<a href="#password">The email address or password is wrong</a>"##),
+        "{html}"
+    );
+    assert!(html.contains(r#"aria-invalid="true" aria-describedby="password-error""#));
+    assert!(html.contains(r#"value="forms@example.com""#), "the email is kept");
+
+    let empty = visit.sign_in("", "").await;
+    assert_eq!(empty.status(), 422);
+    let html = empty.text().await.unwrap();
+    assert!(html.contains("Enter your email address") && html.contains("Enter your password"));
+
+    let hostile = visit.sign_in("<script>alert(1)</script>@example.com", "x").await;
+    let html = hostile.text().await.unwrap();
+    assert!(!html.contains("<script>alert"), "escaped by construction");
+
+    let no_token = visit.post("/logout", &[]).await;
+    assert_eq!(no_token.status(), 403);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operator_signs_in_to_the_clients_page() {
+    let app = spawn_app(Backend::Sqlite, &[]).await.unwrap();
+    create_admin(&app, "ops@example.com").await;
+    signed_in_client(&app, "listed@example.com").await;
+    let mut visit = Visit::new(&app);
+    let signed_in = visit.sign_in("ops@example.com", PASSWORD).await;
+    assert_eq!(location(&signed_in), "/admin");
+    let page = visit.get("/admin").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("listed@example.com") && html.contains("PROVISIONED"),
+        "{html}"
+    );
+    assert_eq!(
+        location(&visit.get("/dashboard").await),
+        "/admin",
+        "an operator has no dashboard"
+    );
+}
