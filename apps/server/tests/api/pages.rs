@@ -282,3 +282,165 @@ async fn an_operator_signs_in_to_the_clients_page() {
         "an operator has no dashboard"
     );
 }
+
+/// The password-setup link emailed to a new, paid client.
+async fn setup_link(app: &TestApp, email: &str) -> String {
+    let client_id = app.intake(email).await.to_string();
+    let event = crate::payments::checkout_completed(&format!("evt_{}", uuid::Uuid::new_v4().simple()), &client_id);
+    assert_eq!(crate::payments::deliver(app, &event).await.status(), 200);
+    let setup = crate::recovery::wait_for(app, "password-setup", 1).await.remove(0);
+    setup["model"]["setup_url"].as_str().unwrap().to_owned()
+}
+
+/// The path and query of an emailed link (which carries the configured public address).
+fn path_of(link: &str) -> &str {
+    &link[link
+        .find("/set-password")
+        .or_else(|| link.find("/reset-password"))
+        .unwrap()..]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_setup_link_sets_the_first_password_and_opens_the_dashboard() {
+    let app = spawn_app(Backend::Sqlite, &[]).await.unwrap();
+    let link = setup_link(&app, "first@example.com").await;
+    let mut visit = Visit::new(&app);
+
+    let bare = visit.get("/set-password").await;
+    assert_eq!(bare.headers()["referrer-policy"], "no-referrer");
+    let html = bare.text().await.unwrap();
+    assert!(
+        html.contains(r#"href="/forgot-password">Ask for a new link"#),
+        "without a token: how to get one"
+    );
+
+    let page = visit.get(path_of(&link)).await;
+    assert_eq!(
+        page.headers()["referrer-policy"],
+        "no-referrer",
+        "the token never leaves in a Referer"
+    );
+    let html = page.text().await.unwrap();
+    let csrf = csrf_field(&html);
+    let token = crate::recovery::token_in(&link);
+    assert!(html.contains(&format!(r#"name="token" value="{token}""#)));
+
+    let differ = visit
+        .post(
+            "/set-password",
+            &[
+                ("csrf", &csrf),
+                ("token", token),
+                ("password", PASSWORD),
+                ("confirm", "other"),
+            ],
+        )
+        .await;
+    assert_eq!(differ.status(), 422);
+    assert!(
+        differ
+            .text()
+            .await
+            .unwrap()
+            .contains(r#"id="confirm-error">The two passwords differ"#)
+    );
+
+    let set = visit
+        .post(
+            "/set-password",
+            &[
+                ("csrf", &csrf),
+                ("token", token),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (set.status().as_u16(), location(&set)),
+        (303, "/dashboard"),
+        "signed in at once"
+    );
+    let dashboard = visit.get("/dashboard").await;
+    assert_eq!(dashboard.status(), 200);
+    assert!(dashboard.text().await.unwrap().contains("123 Test St"));
+
+    let again = visit
+        .post(
+            "/set-password",
+            &[
+                ("csrf", &csrf),
+                ("token", token),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(again.status(), 400);
+    assert!(again.text().await.unwrap().contains("expired or was used already"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reset_from_the_forgotten_password_page_leads_back_to_sign_in() {
+    let app = spawn_app(Backend::Sqlite, &[]).await.unwrap();
+    signed_in_client(&app, "forgetful@example.com").await;
+    let mut visit = Visit::new(&app);
+    let form = visit.get("/forgot-password").await.text().await.unwrap();
+    let csrf = csrf_field(&form);
+    let bad = visit
+        .post("/forgot-password", &[("csrf", &csrf), ("email", "not an address")])
+        .await;
+    assert_eq!(bad.status(), 422);
+    assert!(
+        bad.text()
+            .await
+            .unwrap()
+            .contains(r#"id="email-error">Enter your email address"#)
+    );
+    let sent = visit
+        .post(
+            "/forgot-password",
+            &[("csrf", &csrf), ("email", "forgetful@example.com")],
+        )
+        .await;
+    assert_eq!(sent.status(), 200);
+    assert!(
+        sent.text()
+            .await
+            .unwrap()
+            .contains("an email with a link to set a new password is on")
+    );
+
+    let reset = crate::recovery::wait_for(&app, "password-reset", 1).await.remove(0);
+    let link = reset["model"]["reset_url"].as_str().unwrap().to_owned();
+    let page = visit.get(path_of(&link)).await.text().await.unwrap();
+    assert!(page.contains("Set a new password"));
+    let new_password = "a different phrase for the ledger";
+    let token = crate::recovery::token_in(&link);
+    let set = visit
+        .post(
+            "/reset-password",
+            &[
+                ("csrf", &csrf),
+                ("token", token),
+                ("password", new_password),
+                ("confirm", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(
+        location(&set),
+        "/login?password=set",
+        "after a reset the user signs in again"
+    );
+    assert!(set_cookie(&set, "cv_session").is_none());
+    let login = visit.get("/login?password=set").await.text().await.unwrap();
+    assert!(login.contains("Your new password is set"));
+    assert_eq!(
+        location(&visit.sign_in("forgetful@example.com", new_password).await),
+        "/dashboard"
+    );
+
+    let help = visit.get("/contact-support").await;
+    assert_eq!(help.status(), 200);
+}

@@ -93,7 +93,7 @@ pub async fn set_password(
     token: &str,
     password: &str,
     ctx: &RequestContext,
-) -> Result<PortalUser, SetPasswordError> {
+) -> Result<PasswordSet, SetPasswordError> {
     let password = NewPassword::parse(password).map_err(SetPasswordError::WeakPassword)?;
     let now = s.clock.now();
     let hash = TokenHash::of(token);
@@ -148,11 +148,20 @@ pub async fn set_password(
         Err(UseTokenError::Invalid) => return Err(SetPasswordError::InvalidToken),
         Err(UseTokenError::Store(e)) => return Err(AccessFailure::from(e).into()),
     }
-    s.store
+    let user = s
+        .store
         .get_user(user.id)
         .await
         .map_err(AccessFailure::from)?
-        .ok_or(SetPasswordError::InvalidToken)
+        .ok_or(SetPasswordError::InvalidToken)?;
+    Ok(PasswordSet { user, kind: token.kind })
+}
+
+/// A password set from a link: the user as they now are, and which link it was.
+#[derive(Debug, Clone)]
+pub struct PasswordSet {
+    pub user: PortalUser,
+    pub kind: domain::TokenKind,
 }
 
 /// What an email calls the user: the client's name, or for an admin the address itself.

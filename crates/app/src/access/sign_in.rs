@@ -180,6 +180,40 @@ pub async fn sign_in(
     })
 }
 
+/// Signs in a client who has just set their first password from the setup link: the emailed
+/// link proved the address and the password was chosen a moment ago. Only a client's first
+/// password: after a reset the user signs in again, and operators sign in with their second
+/// factor. `None` when this does not apply. Audited as LOGIN_SUCCEEDED (`password-setup`).
+///
+/// # Errors
+/// [`AccessFailure`] when the store fails.
+pub async fn sign_in_after_setup(
+    s: AccessServices<'_>,
+    set: &super::PasswordSet,
+    ctx: &RequestContext,
+) -> Result<Option<SignedIn>, AccessFailure> {
+    let user = &set.user;
+    if set.kind != domain::TokenKind::Setup || user.role != domain::Role::Client {
+        return Ok(None);
+    }
+    let subject = SessionSubject {
+        user_id: user.id,
+        role: user.role,
+        client_id: user.client_id,
+        mfa: false,
+    };
+    let issued = s
+        .sessions
+        .issue(&subject, s.clock.now(), s.rng)
+        .map_err(|e| AccessFailure::Unexpected(e.to_string()))?;
+    record(s, AuditAction::LoginSucceeded, Some(user), "password-setup", ctx).await?;
+    Ok(Some(SignedIn {
+        user: user.clone(),
+        token: issued.token,
+        expires_in: s.sessions.ttl(),
+    }))
+}
+
 /// A current authenticator code (spent once) or an unused recovery code.
 async fn second_factor_passes(
     s: AccessServices<'_>,

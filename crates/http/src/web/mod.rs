@@ -4,6 +4,7 @@
 
 mod csrf;
 mod pages;
+mod passwords;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
@@ -26,6 +27,13 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/portal", web::get().to(pages::portal))
         .route("/dashboard", web::get().to(pages::dashboard))
         .route("/admin", web::get().to(pages::admin))
+        .route("/set-password", web::get().to(passwords::form))
+        .route("/set-password", web::post().to(passwords::submit))
+        .route("/reset-password", web::get().to(passwords::form))
+        .route("/reset-password", web::post().to(passwords::submit))
+        .route("/forgot-password", web::get().to(passwords::forgot_form))
+        .route("/forgot-password", web::post().to(passwords::forgot))
+        .route("/contact-support", web::get().to(passwords::contact_support))
         .route("/static/app.css", web::get().to(stylesheet));
 }
 
@@ -46,6 +54,33 @@ fn page(status: StatusCode) -> HttpResponseBuilder {
         ))
         .insert_header(("Content-Security-Policy", PAGE_CSP));
     response
+}
+
+/// A problem to show beside its form field (and in the summary above the form).
+struct FieldError {
+    field: &'static str,
+    message: String,
+}
+
+fn error_in<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
+    errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+}
+
+/// Renders `template` with `status`, setting the CSRF cookie when it is new.
+fn render(
+    state: &crate::state::AppState,
+    csrf: &Csrf,
+    status: StatusCode,
+    template: &impl askama::Template,
+) -> Result<HttpResponse, crate::api::problem::ApiError> {
+    let html = template
+        .render()
+        .map_err(|e| crate::api::problem::ApiError::Unexpected(anyhow::anyhow!("rendering a page: {e}")))?;
+    let mut response = page(status);
+    if let Some(cookie) = csrf.cookie(state.secure_cookies) {
+        response.cookie(cookie);
+    }
+    Ok(response.body(html))
 }
 
 /// A 303 to `to` (after a form, or a guard that sends the visitor elsewhere).

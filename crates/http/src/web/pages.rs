@@ -8,28 +8,11 @@ use askama::Template;
 use domain::{BillingPlan, Rag, Role};
 use serde::Deserialize;
 
-use super::{Csrf, page, see_other};
+use super::{Csrf, FieldError, error_in, render, see_other};
 use crate::api::auth::{actor_context, session_cookie};
 use crate::api::problem::ApiError;
 use crate::session::{AdminSession, ClientSession, SignedIn};
 use crate::state::AppState;
-
-/// Renders `template` with `status`, setting the CSRF cookie when it is new.
-fn render(
-    state: &AppState,
-    csrf: &Csrf,
-    status: StatusCode,
-    template: &impl Template,
-) -> Result<HttpResponse, ApiError> {
-    let html = template
-        .render()
-        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("rendering a page: {e}")))?;
-    let mut response = page(status);
-    if let Some(cookie) = csrf.cookie(state.secure_cookies) {
-        response.cookie(cookie);
-    }
-    Ok(response.body(html))
-}
 
 /// A guard's refusal on a page sends the visitor where the refusal says to go (already audited
 /// as ROUTE_GUARD_REDIRECT by the guard); anything else fails as it would on the API.
@@ -87,35 +70,38 @@ pub async fn home(
     render(&state, &csrf, StatusCode::OK, &home)
 }
 
-struct FieldError {
-    field: &'static str,
-    message: String,
-}
-
 #[derive(Template)]
 #[template(path = "login.html")]
 struct Login {
     signed_in: bool,
     csrf: String,
     email: String,
+    notice: Option<&'static str>,
     errors: Vec<FieldError>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginQuery {
+    password: Option<String>,
 }
 
 impl Login {
     fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
+        error_in(&self.errors, field)
     }
 }
 
-pub async fn login_form(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn login_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<LoginQuery>,
+) -> Result<HttpResponse, ApiError> {
     let csrf = Csrf::of(&state, &req);
     let form = Login {
         signed_in: false,
         csrf: csrf.token().to_owned(),
         email: String::new(),
+        notice: (query.password.as_deref() == Some("set")).then_some("Your new password is set. Sign in with it."),
         errors: Vec::new(),
     };
     render(&state, &csrf, StatusCode::OK, &form)
@@ -144,6 +130,7 @@ pub async fn login(
             signed_in: false,
             csrf: csrf.token().to_owned(),
             email: form.email.trim().to_owned(),
+            notice: None,
             errors,
         };
         render(&state, &csrf, status, &page)

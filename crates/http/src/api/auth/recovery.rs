@@ -62,6 +62,21 @@ pub async fn forgot_password(
         }])
     })?;
     let ctx = state.request_context(&req);
+    request_reset(state, email, ctx).await?;
+    Ok(HttpResponse::Accepted().json(FORGOT_ACCEPTED))
+}
+
+/// Takes a reset request for `email`, answering before the address is looked up (a known
+/// address must not take longer): throttled per address, then queued on the bounded background
+/// set, where a full queue is 503 for every address alike. The route and the page both call it.
+///
+/// # Errors
+/// [`ApiError::TooManyRequests`] or [`ApiError::Busy`].
+pub(crate) async fn request_reset(
+    state: web::Data<AppState>,
+    email: Email,
+    ctx: app::RequestContext,
+) -> Result<(), ApiError> {
     app::access::throttle_forgot_password(state.access(), &ctx)
         .await
         .map_err(
@@ -84,8 +99,7 @@ pub async fn forgot_password(
         })
         .map_err(|busy| ApiError::Busy {
             retry_after_secs: busy.retry_after.as_secs().max(1),
-        })?;
-    Ok(HttpResponse::Accepted().json(FORGOT_ACCEPTED))
+        })
 }
 
 #[derive(Debug, Serialize, ToSchema)]
