@@ -253,45 +253,22 @@ fn build(
     audit_head: Option<PackAuditHead>,
 ) -> CompliancePack {
     let mut summary = PackSummary::default();
-    let mut pack_properties = Vec::with_capacity(properties.len());
-    for property in properties {
-        let evaluation = evaluate_property(property, documents, as_of);
+    let pack_properties: Vec<PackProperty> = properties
+        .iter()
+        .map(|property| describe(property, documents, verifiers, as_of))
+        .collect();
+    for property in &pack_properties {
         summary.portfolio_status = Some(
             summary
                 .portfolio_status
-                .map_or(evaluation.status, |w| w.max(evaluation.status)),
+                .map_or(property.status, |w| w.max(property.status)),
         );
-        let requirements: Vec<PackRequirement> = evaluation
-            .applicable()
-            .map(|r| {
-                *summary.by_rag.entry(r.rag().as_str().to_owned()).or_default() += 1;
-                *summary.by_status.entry(r.status.to_string()).or_default() += 1;
-                let evidence = evidence_for(property, r.requirement, documents, verifiers);
-                summary.evidence += u32::try_from(evidence.len()).unwrap_or(u32::MAX);
-                PackRequirement {
-                    requirement: r.requirement.as_str().to_owned(),
-                    name: r.requirement.label().to_owned(),
-                    status: r.status.to_string(),
-                    rag: r.rag(),
-                    due_date: r.due_date,
-                    reason: r.reason_text(),
-                    legal_source: r.legal_source().to_owned(),
-                    evidence,
-                }
-            })
-            .collect();
-        summary.requirements += u32::try_from(requirements.len()).unwrap_or(u32::MAX);
-        let d = &property.details;
-        pack_properties.push(PackProperty {
-            property_id: property.id,
-            address_line_1: d.address_line_1.as_str().to_owned(),
-            address_line_2: d.address_line_2.as_ref().map(|l| l.as_str().to_owned()),
-            city: d.city.as_str().to_owned(),
-            postcode: d.postcode.to_string(),
-            nation: d.nation.to_string(),
-            status: evaluation.status,
-            requirements,
-        });
+        for r in &property.requirements {
+            *summary.by_rag.entry(r.rag.as_str().to_owned()).or_default() += 1;
+            *summary.by_status.entry(r.status.clone()).or_default() += 1;
+            summary.evidence += u32::try_from(r.evidence.len()).unwrap_or(u32::MAX);
+        }
+        summary.requirements += u32::try_from(property.requirements.len()).unwrap_or(u32::MAX);
     }
     summary.properties = u32::try_from(pack_properties.len()).unwrap_or(u32::MAX);
     let details = &client.details;
@@ -312,6 +289,74 @@ fn build(
         properties: pack_properties,
         audit_head,
     }
+}
+
+/// One property as the pack (and the property's page) describes it: every applicable
+/// requirement evaluated as of `as_of` with its reason, legal source and verified evidence.
+fn describe(
+    property: &Property,
+    documents: &[Document],
+    verifiers: &HashMap<UserId, String>,
+    as_of: NaiveDate,
+) -> PackProperty {
+    let evaluation = evaluate_property(property, documents, as_of);
+    let requirements = evaluation
+        .applicable()
+        .map(|r| PackRequirement {
+            requirement: r.requirement.as_str().to_owned(),
+            name: r.requirement.label().to_owned(),
+            status: r.status.to_string(),
+            rag: r.rag(),
+            due_date: r.due_date,
+            reason: r.reason_text(),
+            legal_source: r.legal_source().to_owned(),
+            evidence: evidence_for(property, r.requirement, documents, verifiers),
+        })
+        .collect();
+    let d = &property.details;
+    PackProperty {
+        property_id: property.id,
+        address_line_1: d.address_line_1.as_str().to_owned(),
+        address_line_2: d.address_line_2.as_ref().map(|l| l.as_str().to_owned()),
+        city: d.city.as_str().to_owned(),
+        postcode: d.postcode.to_string(),
+        nation: d.nation.to_string(),
+        status: evaluation.status,
+        requirements,
+    }
+}
+
+/// One of the client's properties as of today, described as in the pack, with every document
+/// offered for it (newest first, whatever their review); `None` when the client has no such
+/// property.
+///
+/// # Errors
+/// [`StoreError`] when the store fails.
+#[tracing::instrument(skip_all, fields(client_id = %client_id, property_id = %property_id))]
+pub async fn property_report(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    client_id: ClientId,
+    property_id: domain::PropertyId,
+) -> Result<Option<PropertyReport>, StoreError> {
+    let properties = store.list_properties(client_id).await?;
+    let Some(property) = properties.iter().find(|p| p.id == property_id) else {
+        return Ok(None);
+    };
+    let documents = store.list_documents(client_id).await?;
+    let verifiers = verifiers(store, &documents).await?;
+    let described = describe(property, &documents, &verifiers, clock.today());
+    Ok(Some(PropertyReport {
+        property: described,
+        documents: documents.into_iter().filter(|d| d.property_id == property_id).collect(),
+    }))
+}
+
+/// A property's page.
+#[derive(Debug, Clone)]
+pub struct PropertyReport {
+    pub property: PackProperty,
+    pub documents: Vec<Document>,
 }
 
 /// The verified documents for one requirement of one property, newest issue first.

@@ -444,3 +444,115 @@ async fn a_reset_from_the_forgotten_password_page_leads_back_to_sign_in() {
     let help = visit.get("/contact-support").await;
     assert_eq!(help.status(), 200);
 }
+
+impl Visit {
+    /// Posts a multipart form (the fields in order, then the file).
+    async fn upload(&mut self, path: &str, fields: &[(&str, &str)], file: &[u8]) -> reqwest::Response {
+        let (content_type, body) = crate::calls::multipart(fields, "gas 2026.pdf", file);
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .header(CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        self.keep(&response);
+        response
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_property_page_shows_each_requirement_and_takes_an_upload() {
+    let app = spawn_app(Backend::Sqlite, &[]).await.unwrap();
+    let (_, client_id) = signed_in_client(&app, "owner@example.com").await;
+    let property = crate::calls::first_property(&app, client_id).await;
+    let mut visit = Visit::new(&app);
+    visit.sign_in("owner@example.com", PASSWORD).await;
+    let dashboard = visit.get("/dashboard").await.text().await.unwrap();
+    let link = format!("/properties/{property}");
+    assert!(
+        dashboard.contains(&format!(r#"<a href="{link}">"#)),
+        "the dashboard links each property"
+    );
+
+    let page = visit.get(&link).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("Gas safety record") && html.contains("<strong>MISSING</strong>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Gas Safety (Installation and Use) Regulations 1998"),
+        "the legal source"
+    );
+    let csrf = csrf_field(&html);
+    let form_at = html.find("enctype=\"multipart/form-data\"").unwrap();
+    assert!(
+        html[form_at..].find(r#"name="csrf""#) < html[form_at..].find(r#"name="file""#),
+        "the token comes first"
+    );
+
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("requirement", "GAS_SAFETY"),
+        ("issue_date", "2026-06-01"),
+    ];
+    let uploaded = visit
+        .upload(
+            &format!("{link}/documents"),
+            &fields,
+            &testkit::fixtures::pdf_bytes(400),
+        )
+        .await;
+    assert_eq!(uploaded.status(), 303);
+    assert_eq!(location(&uploaded), format!("{link}?uploaded=1"));
+    let after = visit.get(&format!("{link}?uploaded=1")).await.text().await.unwrap();
+    assert!(after.contains("Received. An operator will check it"));
+    assert!(after.contains("gas 2026.pdf") && after.contains("Waiting for an operator"));
+    assert!(after.contains("<strong>PENDING_VERIFICATION</strong>"), "{after}");
+
+    let blank = [("csrf", csrf.as_str()), ("requirement", ""), ("issue_date", "")];
+    let unstated = visit
+        .upload(&format!("{link}/documents"), &blank, &testkit::fixtures::pdf_bytes(500))
+        .await;
+    assert_eq!(unstated.status(), 303, "optional fields left blank say nothing");
+
+    let forged = visit
+        .upload(&format!("{link}/documents"), &[], &testkit::fixtures::pdf_bytes(400))
+        .await;
+    assert_eq!(forged.status(), 403);
+    assert!(
+        forged
+            .text()
+            .await
+            .unwrap()
+            .contains(r#"id="file-error">This form has expired"#)
+    );
+    let html_file = visit
+        .upload(
+            &format!("{link}/documents"),
+            &[("csrf", &csrf)],
+            b"<html><script>x</script></html>",
+        )
+        .await;
+    assert_eq!(html_file.status(), 415);
+    assert!(
+        html_file
+            .text()
+            .await
+            .unwrap()
+            .contains(r#"id="file-error">only PDF, JPEG and PNG"#)
+    );
+    assert_eq!(
+        app.store.list_documents(client_id).await.unwrap().len(),
+        2,
+        "nothing stored from the refused ones"
+    );
+
+    let (_, other) = signed_in_client(&app, "neighbour@example.com").await;
+    let theirs = crate::calls::first_property(&app, other).await;
+    assert_eq!(visit.get(&format!("/properties/{theirs}")).await.status(), 404);
+}

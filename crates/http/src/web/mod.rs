@@ -5,6 +5,7 @@
 mod csrf;
 mod pages;
 mod passwords;
+mod property;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
@@ -27,6 +28,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/portal", web::get().to(pages::portal))
         .route("/dashboard", web::get().to(pages::dashboard))
         .route("/admin", web::get().to(pages::admin))
+        .route("/properties/{property_id}", web::get().to(property::show))
+        .route("/properties/{property_id}/documents", web::post().to(property::upload))
         .route("/set-password", web::get().to(passwords::form))
         .route("/set-password", web::post().to(passwords::submit))
         .route("/reset-password", web::get().to(passwords::form))

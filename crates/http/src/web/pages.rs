@@ -16,7 +16,7 @@ use crate::state::AppState;
 
 /// A guard's refusal on a page sends the visitor where the refusal says to go (already audited
 /// as ROUTE_GUARD_REDIRECT by the guard); anything else fails as it would on the API.
-fn redirect_refused(error: ApiError) -> Result<HttpResponse, ApiError> {
+pub(super) fn redirect_refused(error: ApiError) -> Result<HttpResponse, ApiError> {
     match error {
         ApiError::Refused(refusal) => Ok(see_other(refusal.next())),
         other => Err(other),
@@ -234,6 +234,7 @@ pub async fn portal() -> HttpResponse {
 }
 
 struct PropertyRow {
+    id: String,
     address: String,
     rag: &'static str,
     next: String,
@@ -295,6 +296,7 @@ pub async fn dashboard(
                 );
             let d = &p.property.details;
             PropertyRow {
+                id: p.property.id.to_string(),
                 address: format!("{}, {}", d.address_line_1.as_str(), d.postcode),
                 rag: p.status.as_str(),
                 next,

@@ -11,6 +11,7 @@ pub use portfolio::{Dashboard, dashboard};
 pub use read::{admin_download, admin_list, client_download, client_list};
 pub use review::{reject, verify};
 pub use suggest::suggestions;
+pub(crate) use upload::upload as upload_evidence;
 pub use upload::{admin_upload, client_upload};
 
 use chrono::{DateTime, NaiveDate, Utc};

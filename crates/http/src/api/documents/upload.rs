@@ -50,7 +50,23 @@ pub async fn client_upload(
     body: Multipart,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = actor_context(&state, &req, &session.session);
-    upload(&state, session.client.id, Some(session.session.user.id), body, &ctx).await
+    let document = upload(
+        &state,
+        session.client.id,
+        Some(session.session.user.id),
+        None,
+        body,
+        &ctx,
+    )
+    .await?;
+    Ok(created(&document))
+}
+
+fn created(document: &domain::Document) -> HttpResponse {
+    HttpResponse::Created().json(Uploaded {
+        document_id: document.id.as_uuid(),
+        status: "PENDING",
+    })
 }
 
 /// Upload evidence on a client's behalf (the same fields as the client's upload).
@@ -80,7 +96,8 @@ pub async fn admin_upload(
 ) -> Result<HttpResponse, ApiError> {
     let client_id: ClientId = path.parse().map_err(|_| ApiError::NotFound("no client has this id"))?;
     let ctx = actor_context(&state, &req, &session.0);
-    upload(&state, client_id, Some(session.0.user.id), body, &ctx).await
+    let document = upload(&state, client_id, Some(session.0.user.id), None, body, &ctx).await?;
+    Ok(created(&document))
 }
 
 /// The small fields, read in full: each at most [`MAX_FIELD_BYTES`], each once, and all of them
@@ -96,14 +113,23 @@ struct Fields {
 const MAX_FIELD_BYTES: usize = 200;
 const MAX_FIELDS_BYTES: usize = 512;
 
-async fn upload(
+/// Reads an upload's fields, then streams its file to storage. `property_id` comes from the
+/// page's address when the portal's form posts it, and is then not a field of the body.
+pub(crate) async fn upload(
     state: &AppState,
     client_id: ClientId,
     uploaded_by: Option<UserId>,
+    property_id: Option<PropertyId>,
     mut body: Multipart,
     ctx: &app::RequestContext,
-) -> Result<HttpResponse, ApiError> {
-    let mut fields = Fields::default();
+) -> Result<domain::Document, ApiError> {
+    let mut fields = Fields {
+        property_id: property_id.map(|p| p.to_string()),
+        ..Fields::default()
+    };
+    if property_id.is_some() {
+        fields.seen.push("property_id".to_owned());
+    }
     while let Some(field) = body
         .try_next()
         .await
@@ -120,6 +146,11 @@ async fn upload(
             return Err(invalid(&name, "duplicate_field", "is sent more than once".into()));
         }
         let value = text(field, &mut fields.bytes).await?;
+        fields.seen.push(name.clone());
+        // A form's optional field left blank says nothing.
+        if value.trim().is_empty() && name != "property_id" {
+            continue;
+        }
         match name.as_str() {
             "property_id" => fields.property_id = Some(value),
             "requirement" => fields.stated.requirement = Some(parsed("requirement", &value)?),
@@ -127,7 +158,6 @@ async fn upload(
             "expiry_date" => fields.stated.expiry_date = Some(date_field("expiry_date", &value)?),
             _ => fields.stated.epc_rating = Some(parsed("epc_rating", &value)?),
         }
-        fields.seen.push(name);
     }
     Err(invalid("file", "required", "the file is missing (send it last)".into()))
 }
@@ -139,7 +169,7 @@ async fn store_file(
     fields: Fields,
     field: Field,
     ctx: &app::RequestContext,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<domain::Document, ApiError> {
     let Some(raw) = fields.property_id else {
         return Err(invalid(
             "property_id",
@@ -160,11 +190,7 @@ async fn store_file(
         uploaded_by,
     };
     let chunks = field.map(|chunk| chunk.map(|bytes| bytes.to_vec()).map_err(|e| e.to_string()));
-    let document = app::documents::upload_document(state.documents(), upload, Box::pin(chunks), ctx).await?;
-    Ok(HttpResponse::Created().json(Uploaded {
-        document_id: document.id.as_uuid(),
-        status: "PENDING",
-    }))
+    Ok(app::documents::upload_document(state.documents(), upload, Box::pin(chunks), ctx).await?)
 }
 
 impl From<UploadError> for ApiError {
