@@ -73,6 +73,11 @@ bench-provision count="10000" concurrency="16":
 bench-upload:
     scripts/bench-upload.sh
 
+# The portal walked in headless Chromium, writing each page's screenshots (desktop and phone) into docs/screenshots.
+screenshots:
+    npm ci --prefix tests/browser --no-audit --no-fund
+    SCREENSHOTS_DIR="$PWD/docs/screenshots" cargo test -p compliance-vault --test api browser
+
 # The compliance pack: 15 properties, 150 documents of 200 KB; PDF, JSON and ZIP beside `zip`.
 bench-pack runs="20":
     scripts/bench-pack.sh {{runs}}

@@ -6,6 +6,7 @@
 
 mod access;
 mod access_helpers;
+mod browser;
 mod calls;
 mod console;
 mod documents;

@@ -284,16 +284,22 @@ async fn an_operator_signs_in_to_the_clients_page() {
 }
 
 /// The password-setup link emailed to a new, paid client.
-async fn setup_link(app: &TestApp, email: &str) -> String {
+pub(crate) async fn setup_link(app: &TestApp, email: &str) -> String {
     let client_id = app.intake(email).await.to_string();
     let event = crate::payments::checkout_completed(&format!("evt_{}", uuid::Uuid::new_v4().simple()), &client_id);
     assert_eq!(crate::payments::deliver(app, &event).await.status(), 200);
-    let setup = crate::recovery::wait_for(app, "password-setup", 1).await.remove(0);
-    setup["model"]["setup_url"].as_str().unwrap().to_owned()
+    for _ in 0..200 {
+        let setups = crate::recovery::emails_of(app, "password-setup");
+        if let Some(setup) = setups.iter().find(|e| e["to"] == email) {
+            return setup["model"]["setup_url"].as_str().unwrap().to_owned();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("no setup email for {email}");
 }
 
 /// The path and query of an emailed link (which carries the configured public address).
-fn path_of(link: &str) -> &str {
+pub(crate) fn path_of(link: &str) -> &str {
     &link[link
         .find("/set-password")
         .or_else(|| link.find("/reset-password"))

@@ -18,6 +18,7 @@ pub const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'se
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 const STYLESHEET: &str = include_str!("../../static/app.css");
+const ICON: &str = include_str!("../../static/icon.svg");
 
 pub fn routes(config: &mut web::ServiceConfig) {
     config
@@ -37,7 +38,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/forgot-password", web::get().to(passwords::forgot_form))
         .route("/forgot-password", web::post().to(passwords::forgot))
         .route("/contact-support", web::get().to(passwords::contact_support))
-        .route("/static/app.css", web::get().to(stylesheet));
+        .route("/static/app.css", web::get().to(stylesheet))
+        .route("/static/icon.svg", web::get().to(icon));
 }
 
 async fn stylesheet() -> HttpResponse {
@@ -45,6 +47,13 @@ async fn stylesheet() -> HttpResponse {
         .insert_header((header::CONTENT_TYPE, "text/css; charset=utf-8"))
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .body(STYLESHEET)
+}
+
+async fn icon() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "image/svg+xml"))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        .body(ICON)
 }
 
 /// A page's response: HTML with the pages' policy.
