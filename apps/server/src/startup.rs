@@ -356,6 +356,8 @@ impl Application {
             mail_wakeup,
             mailer: mailer.name(),
             postmark_webhook: settings.mail.webhook_credentials.clone().map(Arc::new),
+            dev_checkout: settings.environment != crate::config::Environment::Production
+                && settings.payments.checkout.is_none(),
             payments: open_payment_gateway(settings)?,
             payment_webhook: settings
                 .payments

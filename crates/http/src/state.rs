@@ -47,6 +47,8 @@ pub struct AppState {
     pub postmark_webhook: Option<Arc<(String, SecretString)>>,
     /// Opens checkouts; `None` when payments are not configured.
     pub payments: Option<Arc<dyn PaymentGateway>>,
+    /// The local test checkout (`/dev/checkout`): only in development without a payment provider.
+    pub dev_checkout: bool,
     /// Checks Stripe's webhook; `None` turns the webhook off (503).
     pub payment_webhook: Option<Arc<dyn PaymentWebhook>>,
     /// Proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`).

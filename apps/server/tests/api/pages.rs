@@ -562,3 +562,138 @@ async fn a_property_page_shows_each_requirement_and_takes_an_upload() {
     let theirs = crate::calls::first_property(&app, other).await;
     assert_eq!(visit.get(&format!("/properties/{theirs}")).await.status(), 404);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_up_on_the_page_pays_at_the_test_checkout_and_provisions() {
+    let app = spawn_app(Backend::Sqlite, &[]).await.unwrap();
+    let mut visit = Visit::new(&app);
+    let form = visit.get("/signup").await.text().await.unwrap();
+    let csrf = csrf_field(&form);
+    assert!(form.contains(r#"id="properties[0].postcode""#) && !form.contains("properties[1]"));
+
+    let person = [
+        ("csrf", csrf.as_str()),
+        ("full_name", "Rhiannon Ŵyn"),
+        ("email", "rhiannon@example.com"),
+        ("client_type", "INDIVIDUAL"),
+        ("billing_plan", "PLAN_2_5"),
+        ("preferred_contact", "EMAIL"),
+        ("consent_data_processing", "true"),
+    ];
+    let first = [
+        ("properties[0].address_line_1", "Tŷ Newydd"),
+        ("properties[0].city", "Aberystwyth"),
+        ("properties[0].postcode", "SY23 1AB"),
+        ("properties[0].nation", "WALES"),
+        ("properties[0].has_gas_supply", "true"),
+    ];
+    let with = |extra: &[(&'static str, &'static str)]| {
+        let mut all: Vec<(&str, &str)> = person.to_vec();
+        all.extend_from_slice(&first);
+        all.extend_from_slice(extra);
+        all
+    };
+    let added = visit.post("/signup", &with(&[("rows", "1"), ("action", "add")])).await;
+    assert_eq!(added.status(), 200);
+    let html = added.text().await.unwrap();
+    assert!(
+        html.contains(r#"id="properties[1].postcode""#),
+        "a second row, no script needed"
+    );
+    assert!(html.contains(r#"value="Tŷ Newydd""#), "what was typed is kept");
+
+    // Every error beside its field: a bad postcode, a missing city, too few properties for the plan.
+    let bad = visit
+        .post(
+            "/signup",
+            &with(&[
+                ("rows", "2"),
+                ("properties[1].address_line_1", "2 Park Row"),
+                ("properties[1].postcode", "nope"),
+                ("action", "submit"),
+            ]),
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    let html = bad.text().await.unwrap();
+    assert!(html.contains(r#"id="properties[1].postcode-error""#), "{html}");
+    assert!(html.contains(r#"id="properties[1].city-error""#));
+    assert!(
+        html.contains(r##"<a href="#properties[1].postcode">"##),
+        "the summary links to the field"
+    );
+
+    let good = with(&[
+        ("rows", "2"),
+        ("properties[1].address_line_1", "2 Park Row"),
+        ("properties[1].city", "Leeds"),
+        ("properties[1].postcode", "LS1 5HD"),
+        ("action", "submit"),
+    ]);
+    let submitted = visit.post("/signup", &good).await;
+    assert_eq!(submitted.status(), 303);
+    let to_checkout = location(&submitted).to_owned();
+    assert!(to_checkout.starts_with("/dev/checkout?client_id="), "{to_checkout}");
+    let again = visit.post("/signup", &good).await;
+    assert_eq!(again.status(), 409);
+    assert!(
+        again
+            .text()
+            .await
+            .unwrap()
+            .contains(r#"id="email-error">a client with this email is already registered"#)
+    );
+
+    let checkout = visit.get(&to_checkout).await;
+    assert_eq!(checkout.status(), 200);
+    let html = checkout.text().await.unwrap();
+    assert!(html.contains("no money moves"));
+    let client_id = to_checkout.split_once('=').unwrap().1;
+    let forged = visit.post("/dev/checkout", &[("client_id", client_id)]).await;
+    assert_eq!(forged.status(), 403);
+    let paid = visit
+        .post(
+            "/dev/checkout",
+            &[("csrf", &csrf_field(&html)), ("client_id", client_id)],
+        )
+        .await;
+    assert_eq!(
+        location(&paid),
+        format!("/onboarding/status?client_id={client_id}&checkout=success")
+    );
+    let status = visit.get(location(&paid)).await.text().await.unwrap();
+    assert!(status.contains("PROVISIONED") && status.contains("ACTIVE"), "{status}");
+    let setup = crate::recovery::wait_for(&app, "password-setup", 1).await;
+    assert_eq!(
+        setup[0]["to"], "rhiannon@example.com",
+        "provisioned through the same path as Stripe's"
+    );
+    assert_eq!(visit.get("/onboarding/status?client_id=nope").await.status(), 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_test_checkout_does_not_exist_in_production_or_with_stripe() {
+    let production = spawn_app(Backend::Sqlite, crate::helpers::PRODUCTION).await.unwrap();
+    let id = uuid::Uuid::now_v7();
+    assert_eq!(
+        Visit::new(&production)
+            .get(&format!("/dev/checkout?client_id={id}"))
+            .await
+            .status(),
+        404
+    );
+    let prices = [
+        ("STRIPE_API_KEY", "sk_test_x"),
+        ("STRIPE_PRICE_PLAN_1", "price_1"),
+        ("STRIPE_PRICE_PLAN_2_5", "price_2"),
+        ("STRIPE_PRICE_PLAN_6_15", "price_3"),
+    ];
+    let stripe = spawn_app(Backend::Sqlite, &prices).await.unwrap();
+    assert_eq!(
+        Visit::new(&stripe)
+            .get(&format!("/dev/checkout?client_id={id}"))
+            .await
+            .status(),
+        404
+    );
+}

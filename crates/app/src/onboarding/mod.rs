@@ -8,7 +8,9 @@ mod status;
 
 pub use checkout::{CheckoutError, checkout_for, offer_checkout};
 pub use intake::{IntakeLimits, IntakeReceipt, SubmitIntakeError, submit_intake};
-pub use payments::{PaymentEventReport, WebhookReceiveError, handle_payment_event, receive_payment_webhook};
+pub use payments::{
+    PaymentEventReport, WebhookReceiveError, complete_test_checkout, handle_payment_event, receive_payment_webhook,
+};
 pub use provision::{ProvisionError, provision_client};
 pub use provisioning::PlanError;
 pub use status::{IntakeStatus, NextStep, intake_status};

@@ -55,6 +55,32 @@ pub async fn receive_payment_webhook(
     Ok(handle_payment_event(s, &event, ctx).await?)
 }
 
+/// Completes a test checkout in development, where no payment provider is configured: the
+/// same event a paid `checkout.session.completed` gives, handled by the same path. Whether the
+/// route exists at all is the caller's decision (never in production).
+///
+/// # Errors
+/// [`StoreError`] when the event could not be recorded.
+#[tracing::instrument(skip_all, fields(client_id = %client_id))]
+pub async fn complete_test_checkout(
+    s: OnboardingServices<'_>,
+    client_id: domain::ClientId,
+    ctx: &RequestContext,
+) -> Result<PaymentEventReport, StoreError> {
+    let event = PaymentEvent {
+        id: format!("evt_test_{}", Uuid::now_v7().simple()),
+        kind: "checkout.session.completed".to_owned(),
+        created_at: s.clock.now(),
+        change: BillingChange::CheckoutCompleted {
+            client_id,
+            customer_id: None,
+            subscription_id: None,
+            paid: true,
+        },
+    };
+    handle_payment_event(s, &event, ctx).await
+}
+
 /// Records and applies a verified payment event.
 ///
 /// # Errors

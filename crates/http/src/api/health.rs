@@ -197,6 +197,7 @@ mod tests {
             mailer: "outbox",
             postmark_webhook: None,
             payments: None,
+            dev_checkout: false,
             payment_webhook: None,
             trusted_proxies: Arc::from([]),
             documents: Arc::new({

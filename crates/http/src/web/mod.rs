@@ -6,6 +6,7 @@ mod csrf;
 mod pages;
 mod passwords;
 mod property;
+mod signup;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
@@ -29,6 +30,11 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/portal", web::get().to(pages::portal))
         .route("/dashboard", web::get().to(pages::dashboard))
         .route("/admin", web::get().to(pages::admin))
+        .route("/signup", web::get().to(signup::form))
+        .route("/signup", web::post().to(signup::submit))
+        .route("/dev/checkout", web::get().to(signup::test_checkout))
+        .route("/dev/checkout", web::post().to(signup::test_pay))
+        .route("/onboarding/status", web::get().to(signup::status))
         .route("/properties/{property_id}", web::get().to(property::show))
         .route("/properties/{property_id}/documents", web::post().to(property::upload))
         .route("/set-password", web::get().to(passwords::form))
@@ -70,7 +76,8 @@ fn page(status: StatusCode) -> HttpResponseBuilder {
 
 /// A problem to show beside its form field (and in the summary above the form).
 struct FieldError {
-    field: &'static str,
+    /// The form field's id (the intake's fields keep the API's paths, `properties[0].postcode`).
+    field: String,
     message: String,
 }
 

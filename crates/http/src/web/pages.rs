@@ -135,8 +135,8 @@ pub async fn login(
         };
         render(&state, &csrf, status, &page)
     };
-    let error = |field, message: &str| FieldError {
-        field,
+    let error = |field: &str, message: &str| FieldError {
+        field: field.to_owned(),
         message: message.to_owned(),
     };
     if !Csrf::matches(&req, &form.csrf) {

@@ -84,14 +84,17 @@ pub async fn submit(
 ) -> Result<HttpResponse, ApiError> {
     let csrf = Csrf::of(&state, &req);
     let (heading, action) = which(&req);
-    let again = |status, field, message: String| {
+    let again = |status, field: &str, message: String| {
         let page = SetPassword {
             signed_in: false,
             csrf: csrf.token().to_owned(),
             heading,
             action,
             token: form.token.clone(),
-            errors: vec![FieldError { field, message }],
+            errors: vec![FieldError {
+                field: field.to_owned(),
+                message,
+            }],
         };
         render(&state, &csrf, status, &page)
     };
@@ -196,7 +199,7 @@ pub async fn forgot(
     };
     let error = |message: String| {
         vec![FieldError {
-            field: "email",
+            field: "email".to_owned(),
             message,
         }]
     };

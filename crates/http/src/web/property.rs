@@ -139,7 +139,10 @@ pub async fn upload(
     let current = report(&state, &session, &path).await?;
     let property_id = current.property.property_id;
     let refused = |status: StatusCode, message: String, current| {
-        let errors = vec![FieldError { field: "file", message }];
+        let errors = vec![FieldError {
+            field: "file".to_owned(),
+            message,
+        }];
         render(&state, &csrf, status, &page_of(current, &csrf, None, errors))
     };
     let token = csrf_field(&mut body).await.unwrap_or_default();
