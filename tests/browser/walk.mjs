@@ -1,10 +1,11 @@
 // The portal walked in headless Chromium as its users walk it, with axe-core run on every page
 // and any console error, page error or Content-Security-Policy violation failing the walk.
 // Driven by apps/server/tests/api/browser.rs, which starts the server, makes the accounts and
-// passes them in the environment: BASE_URL, CLIENT_EMAIL, ADMIN_EMAIL, PASSWORD, SETUP_PATH,
-// SCREENSHOTS (a directory). Prints one line per step; exits 1 naming the first failure.
+// passes them in the environment: BASE_URL, ADMIN_EMAIL, PASSWORD, NEW_EMAIL (who signs up),
+// OUTBOX (the development outbox), GAS_PDF and GAS_ISSUED (a gas record and the date it
+// states), SCREENSHOTS (a directory). Prints one line per step; exits 1 naming the problems.
 
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 
@@ -79,6 +80,20 @@ async function look(page, name) {
   console.log(`looked at ${name}: ${violations.length} serious or critical`);
 }
 
+/// The password-setup link emailed to `email`, read from the outbox as it arrives.
+async function setupLink(email) {
+  const outbox = env("OUTBOX");
+  for (let i = 0; i < 200; i++) {
+    for (const name of existsSync(outbox) ? readdirSync(outbox) : []) {
+      if (!name.endsWith(".json")) continue;
+      const mail = JSON.parse(readFileSync(`${outbox}/${name}`, "utf8"));
+      if (mail.to === email && mail.template_alias === "password-setup") return mail.model.setup_url;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no setup email for ${email}`);
+}
+
 async function signIn(page, email) {
   await page.goto(`${base}/login`);
   await page.getByLabel("Email address").fill(email);
@@ -103,44 +118,84 @@ try {
   check(await page.locator('.error-summary a[href="#password"]').count() === 1, "the summary links to the password field");
   await look(page, "login-errors");
 
-  // The setup link: the first password signs the client in and opens the dashboard.
-  const invited = await (await context()).newPage();
-  await invited.goto(`${base}${env("SETUP_PATH")}`);
-  await look(invited, "set-password");
-  await invited.getByLabel("New password").fill(env("PASSWORD"));
-  await invited.getByLabel("The same password again").fill(env("PASSWORD"));
-  await Promise.all([invited.waitForNavigation(), invited.getByRole("button", { name: "Set the password" }).click()]);
-  check(new URL(invited.url()).pathname === "/dashboard", `after setting the password: ${invited.url()}`);
-  console.log("the setup link signed the new client in");
+  // Sign-up with two properties, every error first shown beside its field.
+  const landlord = await (await context()).newPage();
+  await landlord.goto(`${base}/signup`);
+  await look(landlord, "signup");
+  await landlord.getByLabel("Full name").fill("Rhiannon Ŵyn");
+  await landlord.getByLabel("Email address").fill(env("NEW_EMAIL"));
+  await landlord.getByLabel("Plan").selectOption("PLAN_2_5");
+  await Promise.all([landlord.waitForNavigation(), landlord.getByRole("button", { name: "Add another property" }).click()]);
+  await Promise.all([landlord.waitForNavigation(), landlord.getByRole("button", { name: "Continue to payment" }).click()]);
+  for (const field of ["properties[0].address_line_1", "properties[0].postcode", "properties[1].city", "consent_data_processing"]) {
+    check(await landlord.locator(`[id="${field}-error"]`).count() === 1, `the error beside ${field}`);
+  }
+  await look(landlord, "signup-errors");
+  const rows = [["Tŷ Newydd", "Aberystwyth", "SY23 1AB", "WALES"], ["2 Park Row", "Leeds", "LS1 5HD", "ENGLAND"]];
+  for (const [i, [address, city, postcode, nation]] of rows.entries()) {
+    await landlord.locator(`[id="properties[${i}].address_line_1"]`).fill(address);
+    await landlord.locator(`[id="properties[${i}].city"]`).fill(city);
+    await landlord.locator(`[id="properties[${i}].postcode"]`).fill(postcode);
+    await landlord.locator(`[id="properties[${i}].nation"]`).selectOption(nation);
+  }
+  await landlord.getByLabel("I agree that Compliance Vault may process").check();
+  await Promise.all([landlord.waitForNavigation(), landlord.getByRole("button", { name: "Continue to payment" }).click()]);
+  check(new URL(landlord.url()).pathname === "/dev/checkout", `after sign-up: ${landlord.url()}`);
+  await look(landlord, "test-checkout");
+  await Promise.all([landlord.waitForNavigation(), landlord.getByRole("button", { name: "Complete the test payment" }).click()]);
+  check((await landlord.textContent("main")).includes("PROVISIONED"), "provisioned after the test payment");
+  await look(landlord, "onboarding-status");
 
-  // A client: the dashboard, a property, an upload through the form.
-  const client = await (await context()).newPage();
-  await signIn(client, env("CLIENT_EMAIL"));
-  check(new URL(client.url()).pathname === "/dashboard", `a client lands on ${client.url()}`);
-  check((await client.textContent("main")).includes("RED"), "a new client's portfolio is RED");
-  await look(client, "dashboard");
-  await client.locator("tbody a").first().click();
-  await client.waitForLoadState();
-  await look(client, "property");
-  await client.getByLabel("What it is").selectOption("GAS_SAFETY");
-  await client.getByLabel("Date of issue").fill("2026-06-01");
-  await client.getByLabel("The file").setInputFiles({ name: "gas 2026.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.7\n" + "x".repeat(400)) });
-  await Promise.all([client.waitForNavigation(), client.getByRole("button", { name: "Upload" }).click()]);
-  check((await client.textContent("main")).includes("Received. An operator will check it"), "the upload was received");
-  check((await client.textContent("main")).includes("PENDING_VERIFICATION"), "the gas requirement waits for verification");
-  await look(client, "property-uploaded");
-  check((await client.goto(`${base}/admin`), new URL(client.url()).pathname === "/dashboard"), "a client cannot open an admin page");
+  // The setup link from the outbox: the first password signs the client in.
+  const link = await setupLink(env("NEW_EMAIL"));
+  await landlord.goto(`${base}${link.slice(link.indexOf("/set-password"))}`);
+  await look(landlord, "set-password");
+  await landlord.getByLabel("New password").fill(env("PASSWORD"));
+  await landlord.getByLabel("The same password again").fill(env("PASSWORD"));
+  await Promise.all([landlord.waitForNavigation(), landlord.getByRole("button", { name: "Set the password" }).click()]);
+  check(new URL(landlord.url()).pathname === "/dashboard", `after setting the password: ${landlord.url()}`);
+  check((await landlord.textContent("main")).includes("Portfolio: RED"), "a new portfolio is RED");
+  await look(landlord, "dashboard");
 
-  // An operator: the clients page.
+  // A gas record uploaded for the first property.
+  await landlord.getByRole("link", { name: /Tŷ Newydd/ }).click();
+  await landlord.waitForLoadState();
+  await look(landlord, "property");
+  await landlord.getByLabel("The file").setInputFiles(env("GAS_PDF"));
+  await Promise.all([landlord.waitForNavigation(), landlord.getByRole("button", { name: "Upload" }).click()]);
+  check((await landlord.textContent("main")).includes("Received. An operator will check it"), "the upload was received");
+  const propertyUrl = landlord.url().split("?")[0];
+  await look(landlord, "property-uploaded");
+  await landlord.goto(`${base}/admin`);
+  check(new URL(landlord.url()).pathname === "/dashboard", "a client cannot open an admin page");
+
+  // An operator verifies it, with the suggestions read from the file beside the form.
   const operator = await (await context()).newPage();
   await signIn(operator, env("ADMIN_EMAIL"));
   check(new URL(operator.url()).pathname === "/admin", `an operator lands on ${operator.url()}`);
-  check((await operator.textContent("main")).includes(env("CLIENT_EMAIL")), "the client is listed");
+  check((await operator.textContent("main")).includes(env("NEW_EMAIL")), "the new client is listed");
   await look(operator, "admin");
+  await operator.goto(`${base}/admin/documents`);
+  await look(operator, "admin-queue");
+  await operator.locator("tbody a").first().click();
+  await operator.waitForLoadState();
+  const suggested = await operator.textContent("main");
+  check(suggested.includes("Gas safety record") && suggested.includes("LANDLORD GAS SAFETY RECORD"), "the suggestion and its line are shown");
+  check(await operator.getByLabel("Requirement").inputValue() === "GAS_SAFETY", "the requirement is prefilled from the file");
+  check(await operator.getByLabel("Date of issue").inputValue() === env("GAS_ISSUED"), "the date is prefilled from the file");
+  await look(operator, "admin-review");
+  await Promise.all([operator.waitForNavigation(), operator.getByRole("button", { name: "Verify" }).click()]);
+  check((await operator.textContent("main")).includes("Verified."), "verified");
+
+  // The client's gas requirement is GREEN.
+  await landlord.goto(propertyUrl);
+  const gas = await landlord.locator("section", { has: landlord.getByRole("heading", { name: "Gas safety record" }) }).textContent();
+  check(gas.includes("COMPLIANT") && gas.includes("(GREEN)"), `the gas requirement after verifying: ${gas}`);
+  await look(landlord, "property-verified");
 
   // Signing out, with the form's token.
-  await Promise.all([client.waitForNavigation(), client.getByRole("button", { name: "Sign out" }).click()]);
-  check(new URL(client.url()).pathname === "/login", `after signing out: ${client.url()}`);
+  await Promise.all([landlord.waitForNavigation(), landlord.getByRole("button", { name: "Sign out" }).click()]);
+  check(new URL(landlord.url()).pathname === "/login", `after signing out: ${landlord.url()}`);
 } catch (error) {
   problems.unshift(`the walk stopped: ${error.message}`);
 } finally {

@@ -94,6 +94,15 @@ pub async fn verification_queue(
     s.store.pending_documents(after, limit).await
 }
 
+/// One document, for the operator reviewing it; `None` for an unknown id.
+///
+/// # Errors
+/// [`StoreError`] when the store fails.
+#[tracing::instrument(skip_all, fields(document_id = %id))]
+pub async fn document(s: ConsoleServices<'_>, id: DocumentId) -> Result<Option<Document>, StoreError> {
+    s.store.get_document(id).await
+}
+
 /// # Errors
 /// [`StoreError`] when the store fails.
 #[tracing::instrument(skip_all)]

@@ -1,14 +1,15 @@
-//! The portal walked in a real headless Chromium (Debian's, driven by playwright-core from
-//! `tests/browser/`), axe-core on every page, and any console error, page error or request to
-//! another origin failing the walk. `.ci/run` installs Chromium and the two npm packages; without
-//! them the test says so and skips, or fails under `VAULT_REQUIRE_SERVICES=1`.
+//! The portal walked in a real headless Chromium as the issue's story goes: sign-up with two
+//! properties, the test checkout, the setup link from the outbox, the dashboard RED, a gas record
+//! uploaded, an operator verifying it with the file's suggestions shown, the requirement GREEN.
+//! Debian's Chromium, driven by playwright-core from `tests/browser/`; axe-core on every page;
+//! any console error, failed sub-resource or request to another origin fails the walk.
+//! `.ci/run` installs Chromium and the two npm packages; without them the test says so and
+//! skips, or fails under `VAULT_REQUIRE_SERVICES=1`.
 
 use std::path::{Path, PathBuf};
 
 use crate::access_helpers::{PASSWORD, create_admin};
-use crate::calls::signed_in_client;
 use crate::helpers::{Backend, spawn_app};
-use crate::pages::{path_of, setup_link};
 
 fn walk_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/browser")
@@ -38,8 +39,16 @@ async fn the_portal_walked_in_chromium() {
     }
     let app = spawn_app(Backend::Sqlite, &[]).await.unwrap();
     create_admin(&app, "ops@example.com").await;
-    signed_in_client(&app, "walker@example.com").await;
-    let link = setup_link(&app, "invited@example.com").await;
+    let gas = app.settings.data_dir.join("gas record 2026.pdf");
+    std::fs::write(
+        &gas,
+        testkit::fixtures::text_pdf(&[
+            "LANDLORD GAS SAFETY RECORD (CP12)",
+            "Engineer: A. Fitter (Gas Safe registration number 612345)",
+            "Date of inspection: 01/06/2026",
+        ]),
+    )
+    .unwrap();
     let shots = std::env::var("SCREENSHOTS_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|_| app.settings.data_dir.join("screenshots"));
@@ -49,10 +58,12 @@ async fn the_portal_walked_in_chromium() {
         .arg(walk_dir().join("walk.mjs"))
         .current_dir(walk_dir())
         .env("BASE_URL", &app.address)
-        .env("CLIENT_EMAIL", "walker@example.com")
         .env("ADMIN_EMAIL", "ops@example.com")
+        .env("NEW_EMAIL", "rhiannon@example.com")
         .env("PASSWORD", PASSWORD)
-        .env("SETUP_PATH", path_of(&link))
+        .env("OUTBOX", app.settings.data_dir.join("outbox"))
+        .env("GAS_PDF", &gas)
+        .env("GAS_ISSUED", "2026-06-01")
         .env("SCREENSHOTS", &shots);
     let output = tokio::task::spawn_blocking(move || command.output())
         .await

@@ -284,7 +284,7 @@ async fn an_operator_signs_in_to_the_clients_page() {
 }
 
 /// The password-setup link emailed to a new, paid client.
-pub(crate) async fn setup_link(app: &TestApp, email: &str) -> String {
+async fn setup_link(app: &TestApp, email: &str) -> String {
     let client_id = app.intake(email).await.to_string();
     let event = crate::payments::checkout_completed(&format!("evt_{}", uuid::Uuid::new_v4().simple()), &client_id);
     assert_eq!(crate::payments::deliver(app, &event).await.status(), 200);
@@ -299,7 +299,7 @@ pub(crate) async fn setup_link(app: &TestApp, email: &str) -> String {
 }
 
 /// The path and query of an emailed link (which carries the configured public address).
-pub(crate) fn path_of(link: &str) -> &str {
+fn path_of(link: &str) -> &str {
     &link[link
         .find("/set-password")
         .or_else(|| link.find("/reset-password"))
@@ -696,4 +696,95 @@ async fn the_test_checkout_does_not_exist_in_production_or_with_stripe() {
             .status(),
         404
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operator_rejects_from_the_queue_and_forms_without_their_token_change_nothing() {
+    let app = spawn_app(Backend::Sqlite, &[]).await.unwrap();
+    create_admin(&app, "ops@example.com").await;
+    let (client, client_id) = signed_in_client(&app, "queued@example.com").await;
+    let property = crate::calls::first_property(&app, client_id).await;
+    let document = app
+        .uploaded(
+            &client,
+            &[("property_id", property.as_str())],
+            &testkit::fixtures::pdf_bytes(300),
+        )
+        .await;
+    let mut visit = Visit::new(&app);
+    visit.sign_in("queued@example.com", PASSWORD).await;
+    assert_eq!(
+        location(&visit.get("/admin/documents").await),
+        "/dashboard",
+        "not for clients"
+    );
+
+    let mut ops = Visit::new(&app);
+    ops.sign_in("ops@example.com", PASSWORD).await;
+    let queue = ops.get("/admin/documents").await.text().await.unwrap();
+    assert!(
+        queue.contains(&format!(r#"href="/admin/documents/{document}""#)),
+        "{queue}"
+    );
+    let page = ops
+        .get(&format!("/admin/documents/{document}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("no text to read") || page.contains("Nothing recognisable"),
+        "{page}"
+    );
+    let csrf = csrf_field(&page);
+
+    let forged = ops
+        .post(
+            &format!("/admin/documents/{document}/verify"),
+            &[("requirement", "EICR"), ("issue_date", "2026-01-01")],
+        )
+        .await;
+    assert_eq!(forged.status(), 403);
+    let bad_date = ops
+        .post(
+            &format!("/admin/documents/{document}/verify"),
+            &[("csrf", &csrf), ("requirement", "EICR"), ("issue_date", "someday")],
+        )
+        .await;
+    assert_eq!(bad_date.status(), 422);
+    assert!(bad_date.text().await.unwrap().contains(r#"id="issue_date-error""#));
+    let empty_reason = ops
+        .post(
+            &format!("/admin/documents/{document}/reject"),
+            &[("csrf", &csrf), ("reason", "")],
+        )
+        .await;
+    assert_eq!(empty_reason.status(), 422);
+
+    let rejected = ops
+        .post(
+            &format!("/admin/documents/{document}/reject"),
+            &[("csrf", &csrf), ("reason", "The scan is unreadable")],
+        )
+        .await;
+    assert_eq!(location(&rejected), "/admin/documents?done=rejected");
+    let stored = app.store.list_documents(client_id).await.unwrap();
+    assert_eq!(stored[0].status, domain::DocumentStatus::Rejected);
+    let seen = visit
+        .get(&format!("/properties/{property}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        seen.contains("Rejected: The scan is unreadable"),
+        "the client reads the reason"
+    );
+    let twice = ops
+        .post(
+            &format!("/admin/documents/{document}/reject"),
+            &[("csrf", &csrf), ("reason", "again")],
+        )
+        .await;
+    assert_eq!(twice.status(), 409);
 }

@@ -6,6 +6,7 @@ mod csrf;
 mod pages;
 mod passwords;
 mod property;
+mod review;
 mod signup;
 
 use actix_web::http::StatusCode;
@@ -30,6 +31,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/portal", web::get().to(pages::portal))
         .route("/dashboard", web::get().to(pages::dashboard))
         .route("/admin", web::get().to(pages::admin))
+        .route("/admin/documents", web::get().to(review::queue))
+        .route("/admin/documents/{document_id}", web::get().to(review::show))
+        .route("/admin/documents/{document_id}/verify", web::post().to(review::verify))
+        .route("/admin/documents/{document_id}/reject", web::post().to(review::reject))
         .route("/signup", web::get().to(signup::form))
         .route("/signup", web::post().to(signup::submit))
         .route("/dev/checkout", web::get().to(signup::test_checkout))

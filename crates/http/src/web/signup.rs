@@ -97,6 +97,30 @@ fn property_row(index: usize) -> Vec<Input> {
     ]
 }
 
+/// How the form names a field, for its error ("Property 2, postcode: is required").
+fn label_of(field: &str) -> String {
+    if field == "consent_data_processing" {
+        return "Consent".to_owned();
+    }
+    let row = field
+        .strip_prefix("properties[")
+        .and_then(|rest| rest.split_once("]."))
+        .and_then(|(i, name)| i.parse::<usize>().ok().map(|i| (i, name)));
+    match row {
+        Some((i, name)) => {
+            let label = property_row(i)
+                .into_iter()
+                .find(|input| input.id.ends_with(&format!(".{name}")))
+                .map_or_else(|| name.to_owned(), |input| input.label.to_lowercase());
+            format!("Property {}, {label}", i + 1)
+        }
+        None => person()
+            .into_iter()
+            .find(|input| input.id == field)
+            .map_or_else(|| field.to_owned(), |input| input.label.to_owned()),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "signup.html")]
 struct Signup {
@@ -221,14 +245,17 @@ pub async fn submit(
         Err(problems) => {
             let errors = problems
                 .into_iter()
-                .map(|p| FieldError {
+                .map(|p| {
                     // A problem with the list itself stands beside the first row.
-                    field: if p.field == "properties" {
+                    let field = if p.field == "properties" {
                         "properties[0].address_line_1".to_owned()
                     } else {
                         p.field
-                    },
-                    message: p.message,
+                    };
+                    FieldError {
+                        message: format!("{}: {}", label_of(&field), p.message),
+                        field,
+                    }
                 })
                 .collect();
             return again(StatusCode::UNPROCESSABLE_ENTITY, rows, errors);

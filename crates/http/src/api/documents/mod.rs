@@ -69,7 +69,7 @@ impl From<Document> for DocumentView {
 }
 
 /// A `YYYY-MM-DD` field, or a problem naming it.
-fn date_field(field: &str, raw: &str) -> Result<NaiveDate, ApiError> {
+pub(crate) fn date_field(field: &str, raw: &str) -> Result<NaiveDate, ApiError> {
     raw.trim().parse().map_err(|_| {
         ApiError::Validation(vec![crate::api::problem::FieldError {
             field: field.into(),
