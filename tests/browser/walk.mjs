@@ -175,6 +175,10 @@ try {
   check(new URL(operator.url()).pathname === "/admin", `an operator lands on ${operator.url()}`);
   check((await operator.textContent("main")).includes(env("NEW_EMAIL")), "the new client is listed");
   await look(operator, "admin");
+  await operator.getByRole("link", { name: "Rhiannon Ŵyn" }).click();
+  await operator.waitForLoadState();
+  check((await operator.textContent("main")).includes("Tŷ Newydd"), "the client's page lists its properties");
+  await look(operator, "admin-client");
   await operator.goto(`${base}/admin/documents`);
   await look(operator, "admin-queue");
   await operator.locator("tbody a").first().click();

@@ -788,3 +788,66 @@ async fn an_operator_rejects_from_the_queue_and_forms_without_their_token_change
         .await;
     assert_eq!(twice.status(), 409);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operator_works_on_one_client_from_its_page() {
+    let app = spawn_app(Backend::Sqlite, &[]).await.unwrap();
+    create_admin(&app, "ops@example.com").await;
+    setup_link(&app, "waiting@example.com").await;
+    let client = app
+        .store
+        .find_client_by_email(&domain::Email::parse("waiting@example.com").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut ops = Visit::new(&app);
+    ops.sign_in("ops@example.com", PASSWORD).await;
+    let list = ops.get("/admin").await.text().await.unwrap();
+    let path = format!("/admin/clients/{}", client.id);
+    assert!(list.contains(&format!(r#"href="{path}""#)));
+    let page = ops.get(&path).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("waiting@example.com") && html.contains("PROVISIONED") && html.contains("123 Test St"));
+    assert!(html.contains("password-setup"), "recent messages: {html}");
+    assert!(html.contains("PAYMENT_RECEIVED"), "recent audit entries");
+    assert!(html.contains(&format!("/api/admin/clients/{}/compliance-pack?format=zip", client.id)));
+    let csrf = csrf_field(&html);
+
+    let resent = ops.post(&format!("{path}/resend-setup"), &[("csrf", &csrf)]).await;
+    assert_eq!(location(&resent), format!("{path}?done=resent"));
+    crate::recovery::wait_for(&app, "password-setup", 2).await;
+
+    let empty = ops
+        .post(
+            &format!("{path}/email"),
+            &[("csrf", &csrf), ("subject", ""), ("message", "Hello")],
+        )
+        .await;
+    assert_eq!(empty.status(), 422);
+    assert!(empty.text().await.unwrap().contains(r#"id="subject-error""#));
+    let sent = ops
+        .post(
+            &format!("{path}/email"),
+            &[
+                ("csrf", &csrf),
+                ("subject", "Your gas record"),
+                ("message", "Please upload it."),
+            ],
+        )
+        .await;
+    assert_eq!(location(&sent), format!("{path}?done=emailed"));
+    let manual = crate::recovery::wait_for(&app, "admin-manual", 1).await;
+    assert_eq!(manual[0]["to"], "waiting@example.com");
+
+    let again = ops.post(&format!("{path}/provision"), &[("csrf", &csrf)]).await;
+    assert_eq!(
+        location(&again),
+        format!("{path}?done=unchanged"),
+        "nothing was missing"
+    );
+    let said = ops.get(location(&again)).await.text().await.unwrap();
+    assert!(said.contains("found nothing missing"));
+    let forged = ops.post(&format!("{path}/provision"), &[]).await;
+    assert_eq!(forged.status(), 403);
+}

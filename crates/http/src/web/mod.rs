@@ -2,6 +2,7 @@
 //! cases as the JSON API. One stylesheet of our own; no script yet, and nothing from another
 //! origin, which the pages' Content-Security-Policy enforces.
 
+mod client_admin;
 mod csrf;
 mod pages;
 mod passwords;
@@ -31,6 +32,16 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/portal", web::get().to(pages::portal))
         .route("/dashboard", web::get().to(pages::dashboard))
         .route("/admin", web::get().to(pages::admin))
+        .route("/admin/clients/{client_id}", web::get().to(client_admin::show))
+        .route(
+            "/admin/clients/{client_id}/resend-setup",
+            web::post().to(client_admin::resend_setup),
+        )
+        .route(
+            "/admin/clients/{client_id}/provision",
+            web::post().to(client_admin::provision),
+        )
+        .route("/admin/clients/{client_id}/email", web::post().to(client_admin::email))
         .route("/admin/documents", web::get().to(review::queue))
         .route("/admin/documents/{document_id}", web::get().to(review::show))
         .route("/admin/documents/{document_id}/verify", web::post().to(review::verify))

@@ -253,6 +253,8 @@ struct Dashboard {
     signed_in: bool,
     csrf: String,
     portfolio_rag: &'static str,
+    /// Whether the client's plan includes the compliance pack.
+    pack: bool,
     counts: Counts,
     properties: Vec<PropertyRow>,
 }
@@ -307,6 +309,7 @@ pub async fn dashboard(
         signed_in: true,
         csrf: csrf.token().to_owned(),
         portfolio_rag: portfolio.status.as_str(),
+        pack: session.client.details.billing_plan.includes_pack(),
         counts,
         properties,
     };
@@ -314,6 +317,7 @@ pub async fn dashboard(
 }
 
 struct ClientRow {
+    id: String,
     name: String,
     email: String,
     plan: &'static str,
@@ -349,6 +353,7 @@ pub async fn admin(
         .await?
         .into_iter()
         .map(|s| ClientRow {
+            id: s.client.id.to_string(),
             name: s.client.details.full_name.as_str().to_owned(),
             email: s.client.details.email.to_string(),
             plan: s.client.details.billing_plan.as_str(),
