@@ -179,6 +179,11 @@ try {
   await operator.waitForLoadState();
   check((await operator.textContent("main")).includes("Tŷ Newydd"), "the client's page lists its properties");
   await look(operator, "admin-client");
+  for (const [path, name] of [["/admin/messages", "admin-messages"], ["/admin/audit", "admin-audit"]]) {
+    await operator.goto(`${base}${path}`);
+    check((await operator.textContent("main")).includes(path === "/admin/audit" ? "INTAKE_SUBMITTED" : "password-setup"), `${path} lists what happened`);
+    await look(operator, name);
+  }
   await operator.goto(`${base}/admin/documents`);
   await look(operator, "admin-queue");
   await operator.locator("tbody a").first().click();

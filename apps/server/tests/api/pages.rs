@@ -851,3 +851,31 @@ async fn an_operator_works_on_one_client_from_its_page() {
     let forged = ops.post(&format!("{path}/provision"), &[]).await;
     assert_eq!(forged.status(), 403);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_operators_logs_page_through_and_filter() {
+    let app = spawn_app(Backend::Sqlite, &[]).await.unwrap();
+    create_admin(&app, "ops@example.com").await;
+    signed_in_client(&app, "logged@example.com").await;
+    let mut ops = Visit::new(&app);
+    ops.sign_in("ops@example.com", PASSWORD).await;
+    let messages = ops.get("/admin/messages").await.text().await.unwrap();
+    assert!(
+        messages.contains("payment-receipt") && messages.contains("logged@example.com"),
+        "{messages}"
+    );
+    let failed = ops.get("/admin/messages?status=FAILED").await.text().await.unwrap();
+    assert!(!failed.contains("logged@example.com"), "nothing failed");
+    let audit = ops.get("/admin/audit").await.text().await.unwrap();
+    assert!(audit.contains("PAYMENT_RECEIVED") && audit.contains("LOGIN_SUCCEEDED"));
+    let payments = ops
+        .get("/admin/audit?action=PAYMENT_RECEIVED")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(payments.contains("PAYMENT_RECEIVED") && !payments.contains("<td>LOGIN_SUCCEEDED</td>"));
+    let mut visit = Visit::new(&app);
+    visit.sign_in("logged@example.com", PASSWORD).await;
+    assert_eq!(location(&visit.get("/admin/audit").await), "/dashboard");
+}

@@ -4,6 +4,7 @@
 
 mod client_admin;
 mod csrf;
+mod logs;
 mod pages;
 mod passwords;
 mod property;
@@ -42,6 +43,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
             web::post().to(client_admin::provision),
         )
         .route("/admin/clients/{client_id}/email", web::post().to(client_admin::email))
+        .route("/admin/messages", web::get().to(logs::messages))
+        .route("/admin/audit", web::get().to(logs::audit))
         .route("/admin/documents", web::get().to(review::queue))
         .route("/admin/documents/{document_id}", web::get().to(review::show))
         .route("/admin/documents/{document_id}/verify", web::post().to(review::verify))
