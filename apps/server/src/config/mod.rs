@@ -229,8 +229,14 @@ impl Settings {
     }
 
     /// Production serves only over HTTPS, so its cookies say `Secure`; development is plain HTTP.
+    /// Cookies are `Secure` in production and wherever the public address is https; only plain
+    /// http in development (on loopback by default) goes without.
     pub fn secure_cookies(&self) -> bool {
         self.environment == Environment::Production
+            || self
+                .public_base_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://"))
     }
 
     /// Admins must pass a second factor in production.

@@ -31,7 +31,7 @@ async fn an_admin_signs_in_and_the_session_names_them(app: TestApp) {
     let response = app.login("admin@example.com", PASSWORD).await;
     assert_eq!(response.status(), 200);
     let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
-    for flag in ["cv_session=", "HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=28800"] {
+    for flag in ["cv_session=", "HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=28800"] {
         assert!(cookie.contains(flag), "{flag} in {cookie}");
     }
     let body: Value = response.json().await.unwrap();

@@ -182,7 +182,7 @@ async fn a_client_signs_in_on_the_page_sees_the_dashboard_and_signs_out() {
         .find(|v| v.starts_with("cv_session="))
         .unwrap();
     assert!(
-        header.contains("HttpOnly") && header.contains("SameSite=Strict"),
+        header.contains("HttpOnly") && header.contains("SameSite=Lax"),
         "{header}"
     );
 

@@ -126,14 +126,16 @@ pub(crate) fn session_cookie(value: String, max_age: time::Duration, secure: boo
     Cookie::build(COOKIE, value)
         .http_only(true)
         .secure(secure)
-        .same_site(SameSite::Strict)
+        // Lax, not Strict: the emails' links (a top-level GET from a mail client) must arrive
+        // signed in. Cross-site POSTs never carry it, and every form also carries its token.
+        .same_site(SameSite::Lax)
         .path("/")
         .max_age(max_age)
         .finish()
 }
 
 /// Sign in with email and password: a bearer token for the API, and the same token in an
-/// HttpOnly, SameSite=Strict cookie for the portal.
+/// HttpOnly, SameSite=Lax cookie for the portal.
 #[utoipa::path(
     tag = "access",
     request_body = LoginRequest,
