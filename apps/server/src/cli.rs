@@ -41,6 +41,9 @@ pub enum Command {
         #[command(subcommand)]
         command: ComplianceCommand,
     },
+    /// Fill an empty development database with a demo portfolio (refused in production): an
+    /// admin, whose password is printed once, clients on each plan, documents in every state.
+    Demo,
     /// Compliance packs.
     Pack {
         #[command(subcommand)]

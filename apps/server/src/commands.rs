@@ -45,6 +45,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(&settings).await,
         Command::Migrate => migrate(&settings).await,
+        Command::Demo => crate::demo::command(&settings).await,
         Command::Jobs {
             command: JobsCommand::Daily { as_of, dry_run },
         } => crate::jobs::command(&settings, domain::JobKind::Daily, as_of.as_deref(), dry_run).await,

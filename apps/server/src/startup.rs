@@ -304,81 +304,113 @@ impl std::fmt::Debug for Application {
     }
 }
 
+/// What the server runs on: the handlers' state, the delivery worker and the scheduler, built
+/// from the settings. The server serves it; `demo` uses the same use cases through it.
+pub struct Services {
+    pub state: AppState,
+    pub mail_worker: MailWorker,
+    pub scheduler: Option<crate::jobs::Scheduler>,
+}
+
+impl std::fmt::Debug for Services {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Services")
+            .field("state", &self.state)
+            .finish_non_exhaustive()
+    }
+}
+
+/// # Errors
+/// When the store, the mailer, a key or an adapter cannot be opened.
+pub async fn services(settings: &Settings) -> anyhow::Result<Services> {
+    let (store, backend) = open_store(settings).await?;
+    let totp_key = Arc::new(totp_key(settings)?);
+    let mailer = open_mailer(settings)?;
+    let clock: Arc<dyn ports::Clock> = Arc::new(SystemClock);
+    let rng: Arc<dyn identity::RandomSource> = Arc::new(OsRandom);
+    let mail_wakeup = Arc::new(Notify::new());
+    let mail_worker = MailWorker {
+        store: Arc::clone(&store),
+        mailer: Arc::clone(&mailer),
+        clock: Arc::clone(&clock),
+        rng: Arc::clone(&rng),
+        policy: settings.mail.policy,
+        poll_interval: settings.mail.poll_interval,
+        wakeup: Arc::clone(&mail_wakeup),
+    };
+    let links = Arc::new(settings.links());
+    let scheduler = settings.jobs.schedule.map(|schedule| crate::jobs::Scheduler {
+        store: Arc::clone(&store),
+        clock: Arc::clone(&clock),
+        links: Arc::clone(&links),
+        config: settings.jobs.clone(),
+        schedule,
+        mail_wakeup: Arc::clone(&mail_wakeup),
+    });
+    let state = AppState {
+        store: Arc::clone(&store),
+        clock,
+        rate_limiter: open_rate_limiter(settings).await?,
+        intake_limits: IntakeLimits {
+            per_address: settings.intake_limit_per_minute,
+            window: Duration::from_secs(60),
+        },
+        backend,
+        hasher: Arc::new(password_hasher(settings)),
+        sessions: Arc::new(session_signer(settings)?),
+        rng,
+        secure_cookies: settings.secure_cookies(),
+        admin_second_factor_required: settings.admin_second_factor_required(),
+        login_limits: settings.login_limits,
+        links,
+        mail_wakeup,
+        mailer: mailer.name(),
+        postmark_webhook: settings.mail.webhook_credentials.clone().map(Arc::new),
+        dev_checkout: settings.environment != crate::config::Environment::Production
+            && settings.payments.checkout.is_none(),
+        payments: open_payment_gateway(settings)?,
+        payment_webhook: settings
+            .payments
+            .webhook_secret
+            .clone()
+            .map(|secret| Arc::new(StripeWebhook::new(secret)) as Arc<dyn ports::PaymentWebhook>),
+        trusted_proxies: Arc::from(settings.trusted_proxies.as_slice()),
+        documents: open_document_store(settings)?,
+        upload_limits: app::documents::UploadLimits {
+            max_bytes: settings.max_upload_bytes,
+            quota_bytes: settings.limits.upload_quota_bytes,
+            per_user_per_hour: settings.limits.uploads_per_user_per_hour,
+        },
+        text_reader: Arc::new(ExtractionPool::for_this_machine(Arc::new(adapter_pdf::PdfText))),
+        totp_key,
+        pack_renderer: Arc::new(adapter_pack::PdfPackRenderer),
+        pack_archiver: Arc::new(adapter_pack::ZipPackArchiver),
+        pack_signer: Arc::new(pack_signer(settings)?),
+        unaudited_refusals: Arc::default(),
+        background: vault_http::background::BoundedTasks::new(BACKGROUND_TASKS),
+    };
+    Ok(Services {
+        state,
+        mail_worker,
+        scheduler,
+    })
+}
+
 impl Application {
     /// Opens the store, binds `settings.bind_addr` (port 0 picks a free one) and builds the server.
     ///
     /// # Errors
     /// When the store cannot be opened or the address cannot be bound.
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
-        let (store, backend) = open_store(settings).await?;
-        let totp_key = Arc::new(totp_key(settings)?);
         let listener =
             TcpListener::bind(settings.bind_addr).with_context(|| format!("binding {}", settings.bind_addr))?;
         let port = listener.local_addr()?.port();
-        let mailer = open_mailer(settings)?;
-        let clock: Arc<dyn ports::Clock> = Arc::new(SystemClock);
-        let rng: Arc<dyn identity::RandomSource> = Arc::new(OsRandom);
-        let mail_wakeup = Arc::new(Notify::new());
-        let mail_worker = MailWorker {
-            store: Arc::clone(&store),
-            mailer: Arc::clone(&mailer),
-            clock: Arc::clone(&clock),
-            rng: Arc::clone(&rng),
-            policy: settings.mail.policy,
-            poll_interval: settings.mail.poll_interval,
-            wakeup: Arc::clone(&mail_wakeup),
-        };
-        let links = Arc::new(settings.links());
-        let scheduler = settings.jobs.schedule.map(|schedule| crate::jobs::Scheduler {
-            store: Arc::clone(&store),
-            clock: Arc::clone(&clock),
-            links: Arc::clone(&links),
-            config: settings.jobs.clone(),
-            schedule,
-            mail_wakeup: Arc::clone(&mail_wakeup),
-        });
-        let state = AppState {
-            store: Arc::clone(&store),
-            clock,
-            rate_limiter: open_rate_limiter(settings).await?,
-            intake_limits: IntakeLimits {
-                per_address: settings.intake_limit_per_minute,
-                window: Duration::from_secs(60),
-            },
-            backend,
-            hasher: Arc::new(password_hasher(settings)),
-            sessions: Arc::new(session_signer(settings)?),
-            rng,
-            secure_cookies: settings.secure_cookies(),
-            admin_second_factor_required: settings.admin_second_factor_required(),
-            login_limits: settings.login_limits,
-            links,
-            mail_wakeup,
-            mailer: mailer.name(),
-            postmark_webhook: settings.mail.webhook_credentials.clone().map(Arc::new),
-            dev_checkout: settings.environment != crate::config::Environment::Production
-                && settings.payments.checkout.is_none(),
-            payments: open_payment_gateway(settings)?,
-            payment_webhook: settings
-                .payments
-                .webhook_secret
-                .clone()
-                .map(|secret| Arc::new(StripeWebhook::new(secret)) as Arc<dyn ports::PaymentWebhook>),
-            trusted_proxies: Arc::from(settings.trusted_proxies.as_slice()),
-            documents: open_document_store(settings)?,
-            upload_limits: app::documents::UploadLimits {
-                max_bytes: settings.max_upload_bytes,
-                quota_bytes: settings.limits.upload_quota_bytes,
-                per_user_per_hour: settings.limits.uploads_per_user_per_hour,
-            },
-            text_reader: Arc::new(ExtractionPool::for_this_machine(Arc::new(adapter_pdf::PdfText))),
-            totp_key,
-            pack_renderer: Arc::new(adapter_pack::PdfPackRenderer),
-            pack_archiver: Arc::new(adapter_pack::ZipPackArchiver),
-            pack_signer: Arc::new(pack_signer(settings)?),
-            unaudited_refusals: Arc::default(),
-            background: vault_http::background::BoundedTasks::new(BACKGROUND_TASKS),
-        };
+        let Services {
+            state,
+            mail_worker,
+            scheduler,
+        } = services(settings).await?;
+        let store = Arc::clone(&state.store);
         let encrypted = app::access::encrypt_clear_second_factors(state.access())
             .await
             .context("encrypting TOTP secrets stored in the clear")?;

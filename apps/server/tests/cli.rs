@@ -201,6 +201,68 @@ async fn audit_export_prints_one_clients_entries_each_rehashable_from_its_line()
     std::fs::remove_dir_all(&dir).ok();
 }
 
+#[tokio::test]
+async fn demo_fills_an_empty_database_with_every_colour_once_and_never_in_production() {
+    let dir = std::env::temp_dir().join(format!("cv-cli-{}", uuid::Uuid::new_v4().simple()));
+    let demo = run(&dir, &["demo"]);
+    assert!(demo.status.success(), "{demo:?}");
+    let said = stdout(&demo);
+    assert!(
+        said.contains("admin: admin@demo.example") && said.contains("password (shown once): "),
+        "{said}"
+    );
+
+    let settings = Settings::from_lookup(|name| (name == "DATA_DIR").then(|| dir.display().to_string())).unwrap();
+    let (store, _) = open_store(&settings).await.unwrap();
+    assert_eq!(store.count_clients().await.unwrap(), 3);
+    let today = domain::uk_date(chrono::Utc::now());
+    let (mut statuses, mut colours) = (std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
+    let mut nations = std::collections::BTreeSet::new();
+    for email in ["alys@demo.example", "bryony@demo.example", "calder@demo.example"] {
+        let client = store
+            .find_client_by_email(&domain::Email::parse(email).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        let documents = store.list_documents(client.id).await.unwrap();
+        statuses.extend(documents.iter().map(|d| d.status));
+        let properties = store.list_properties(client.id).await.unwrap();
+        nations.extend(properties.iter().map(|p| p.details.nation));
+        let portfolio = app::documents::portfolio_of(properties, &documents, today);
+        colours.extend(
+            portfolio
+                .properties
+                .iter()
+                .flat_map(|p| p.requirements.iter().map(|r| r.rag)),
+        );
+    }
+    assert_eq!(
+        statuses.len(),
+        3,
+        "verified, pending and rejected documents: {statuses:?}"
+    );
+    assert_eq!(nations.len(), 3, "England, Wales and Scotland");
+    for colour in [domain::Rag::Red, domain::Rag::Amber, domain::Rag::Green] {
+        assert!(colours.contains(&colour), "{colour:?} in {colours:?}");
+    }
+
+    let again = run(&dir, &["demo"]);
+    assert_eq!(again.status.code(), Some(2), "only an empty database");
+    let production = Command::new(env!("CARGO_BIN_EXE_compliance-vault"))
+        .arg("demo")
+        .env("DATA_DIR", dir.join("elsewhere"))
+        .env("ENVIRONMENT", "production")
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert_eq!(
+        production.status.code(),
+        Some(2),
+        "refused in production (or its settings)"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn production_refuses_to_start_with_a_weak_jwt_secret_naming_it() {
     let output = Command::new(env!("CARGO_BIN_EXE_compliance-vault"))
