@@ -696,6 +696,12 @@ async fn the_test_checkout_does_not_exist_in_production_or_with_stripe() {
             .status(),
         404
     );
+    let signup = Visit::new(&stripe).get("/signup").await;
+    let csp = signup.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(
+        csp.contains("form-action 'self' https://checkout.stripe.com"),
+        "sign-up may hand over to Checkout: {csp}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

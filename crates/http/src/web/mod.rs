@@ -21,6 +21,11 @@ pub use csrf::Csrf;
 pub const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/// The same, where sign-up hands over to Stripe Checkout: browsers hold a form's redirect to
+/// `form-action` too.
+pub const PAGE_CSP_WITH_CHECKOUT: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+     img-src 'self'; form-action 'self' https://checkout.stripe.com; frame-ancestors 'none'; base-uri 'none'";
+
 const STYLESHEET: &str = include_str!("../../static/app.css");
 const ICON: &str = include_str!("../../static/icon.svg");
 
@@ -82,14 +87,17 @@ async fn icon() -> HttpResponse {
 }
 
 /// A page's response: HTML with the pages' policy.
-fn page(status: StatusCode) -> HttpResponseBuilder {
+fn page(status: StatusCode, checkout: bool) -> HttpResponseBuilder {
     let mut response = HttpResponse::build(status);
     response
         .insert_header((
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/html; charset=utf-8"),
         ))
-        .insert_header(("Content-Security-Policy", PAGE_CSP));
+        .insert_header((
+            "Content-Security-Policy",
+            if checkout { PAGE_CSP_WITH_CHECKOUT } else { PAGE_CSP },
+        ));
     response
 }
 
@@ -114,7 +122,7 @@ fn render(
     let html = template
         .render()
         .map_err(|e| crate::api::problem::ApiError::Unexpected(anyhow::anyhow!("rendering a page: {e}")))?;
-    let mut response = page(status);
+    let mut response = page(status, state.payments.is_some());
     if let Some(cookie) = csrf.cookie(state.secure_cookies) {
         response.cookie(cookie);
     }
