@@ -207,11 +207,26 @@ async fn refused(state: &AppState, req: &HttpRequest, id: ClientId, error: ApiEr
     render(state, &csrf, status, &client)
 }
 
-fn forged() -> ApiError {
-    ApiError::Plain {
-        status: StatusCode::FORBIDDEN,
-        detail: "the form's token is missing or wrong: reload the page and try again",
+/// The operator and the client an action is for, once the guard, the id and the form's token
+/// pass; `Err` inside when the guard sends the visitor elsewhere.
+fn action_for(
+    session: Result<AdminSession, ApiError>,
+    path: &str,
+    req: &HttpRequest,
+    csrf: &str,
+) -> Result<Result<(AdminSession, ClientId), HttpResponse>, ApiError> {
+    let session = match session {
+        Ok(session) => session,
+        Err(refused) => return super::pages::redirect_refused(refused).map(Err),
+    };
+    let id = client_id(path)?;
+    if !Csrf::matches(req, csrf) {
+        return Err(ApiError::Plain {
+            status: StatusCode::FORBIDDEN,
+            detail: "the form's token is missing or wrong: reload the page and try again",
+        });
     }
+    Ok(Ok((session, id)))
 }
 
 pub async fn resend_setup(
@@ -221,14 +236,10 @@ pub async fn resend_setup(
     path: web::Path<String>,
     form: web::Form<ActionForm>,
 ) -> Result<HttpResponse, ApiError> {
-    let session = match session {
-        Ok(session) => session,
-        Err(refused) => return super::pages::redirect_refused(refused),
+    let (session, id) = match action_for(session, &path, &req, &form.csrf)? {
+        Ok(allowed) => allowed,
+        Err(redirect) => return Ok(redirect),
     };
-    let id = client_id(&path)?;
-    if !Csrf::matches(&req, &form.csrf) {
-        return Err(forged());
-    }
     let ctx = actor_context(&state, &req, &session.0);
     match app::access::resend_password_setup(state.access(), id, &ctx).await {
         Ok(()) => {
@@ -246,14 +257,10 @@ pub async fn provision(
     path: web::Path<String>,
     form: web::Form<ActionForm>,
 ) -> Result<HttpResponse, ApiError> {
-    let session = match session {
-        Ok(session) => session,
-        Err(refused) => return super::pages::redirect_refused(refused),
+    let (session, id) = match action_for(session, &path, &req, &form.csrf)? {
+        Ok(allowed) => allowed,
+        Err(redirect) => return Ok(redirect),
     };
-    let id = client_id(&path)?;
-    if !Csrf::matches(&req, &form.csrf) {
-        return Err(forged());
-    }
     let ctx = actor_context(&state, &req, &session.0);
     match app::onboarding::provision_client(state.onboarding(), id, &ctx).await {
         Ok(outcome) => {
@@ -275,14 +282,10 @@ pub async fn email(
     path: web::Path<String>,
     form: web::Form<ActionForm>,
 ) -> Result<HttpResponse, ApiError> {
-    let session = match session {
-        Ok(session) => session,
-        Err(refused) => return super::pages::redirect_refused(refused),
+    let (session, id) = match action_for(session, &path, &req, &form.csrf)? {
+        Ok(allowed) => allowed,
+        Err(redirect) => return Ok(redirect),
     };
-    let id = client_id(&path)?;
-    if !Csrf::matches(&req, &form.csrf) {
-        return Err(forged());
-    }
     let mut errors = Vec::new();
     let subject = BoundedText::parse(&form.subject, 200)
         .map_err(|e| errors.push(("subject", format!("The subject {e}"))))
