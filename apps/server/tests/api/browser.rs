@@ -39,6 +39,12 @@ async fn the_portal_walked_in_chromium() {
     }
     let app = spawn_app(Backend::Sqlite, &[]).await.unwrap();
     create_admin(&app, "ops@example.com").await;
+    let enrolment = crate::access_helpers::with_services(&*app.store, async |s| {
+        app::access::enrol_second_factor(s, "ops@example.com", &app::RequestContext::system())
+            .await
+            .unwrap()
+    })
+    .await;
     let gas = app.settings.data_dir.join("gas record 2026.pdf");
     std::fs::write(
         &gas,
@@ -59,6 +65,7 @@ async fn the_portal_walked_in_chromium() {
         .current_dir(walk_dir())
         .env("BASE_URL", &app.address)
         .env("ADMIN_EMAIL", "ops@example.com")
+        .env("ADMIN_TOTP_SECRET", &enrolment.secret_base32)
         .env("NEW_EMAIL", "rhiannon@example.com")
         .env("PASSWORD", PASSWORD)
         .env("OUTBOX", app.settings.data_dir.join("outbox"))
