@@ -125,6 +125,10 @@ try {
     await look(page, name);
   }
 
+  const missing = await page.goto(`${base}/no/such/page`);
+  check(missing.status() === 404, `an unknown address answered ${missing.status()}`);
+  await look(page, "not-found");
+
   // A bad sign-in: the error beside its field, and in the summary linked to it.
   await page.goto(`${base}/login`);
   await page.getByRole("button", { name: "Sign in" }).click();

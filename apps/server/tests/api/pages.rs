@@ -885,3 +885,32 @@ async fn the_operators_logs_page_through_and_filter() {
     visit.sign_in("logged@example.com", PASSWORD).await;
     assert_eq!(location(&visit.get("/admin/audit").await), "/dashboard");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_address_is_a_page_for_a_browser_and_a_problem_for_the_api() {
+    let app = spawn_app(Backend::Sqlite, &[]).await.unwrap();
+    let browser = browser();
+    let page = browser
+        .get(format!("{}/no/such/page", app.address))
+        .header("Accept", "text/html,application/xhtml+xml")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 404);
+    assert_eq!(page.headers()[CONTENT_TYPE], "text/html; charset=utf-8");
+    assert!(page.text().await.unwrap().contains("There is nothing at this address"));
+    let api = browser
+        .get(format!("{}/api/no-such-route", app.address))
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), 404);
+    assert_eq!(api.headers()[CONTENT_TYPE], "application/problem+json");
+    let machine = browser
+        .get(format!("{}/no/such/page", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(machine.headers()[CONTENT_TYPE], "application/problem+json");
+}

@@ -144,9 +144,7 @@ pub fn app(
                 .default_service(method_not_allowed("GET".to_owned())),
         )
         .configure(crate::web::routes)
-        .default_service(web::to(|| async {
-            Err::<HttpResponse, _>(problem::ApiError::NotFound("there is nothing at this address"))
-        }))
+        .default_service(web::to(crate::web::not_found))
         .wrap(cors(&cors_origins))
         .wrap(ErrorHandlers::new().default_handler(problem::problem_for_plain_errors))
         .wrap(security_headers())

@@ -72,6 +72,37 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/static/icon.svg", web::get().to(icon));
 }
 
+#[derive(askama::Template)]
+#[template(path = "not_found.html")]
+struct NotFound {
+    signed_in: bool,
+    csrf: String,
+}
+
+/// An unknown address: a page for a browser outside the API, problem+json for everyone else.
+pub async fn not_found(
+    state: web::Data<crate::state::AppState>,
+    req: actix_web::HttpRequest,
+) -> Result<HttpResponse, crate::api::problem::ApiError> {
+    let wants_page = !req.path().starts_with("/api/")
+        && req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|a| a.to_str().ok())
+            .is_some_and(|a| a.contains("text/html"));
+    if !wants_page {
+        return Err(crate::api::problem::ApiError::NotFound(
+            "there is nothing at this address",
+        ));
+    }
+    let csrf = Csrf::of(&state, &req);
+    let page = NotFound {
+        signed_in: false,
+        csrf: csrf.token().to_owned(),
+    };
+    render(&state, &csrf, StatusCode::NOT_FOUND, &page)
+}
+
 async fn stylesheet() -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/css; charset=utf-8"))
