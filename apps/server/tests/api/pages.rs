@@ -846,6 +846,37 @@ async fn an_operator_works_on_one_client_from_its_page() {
     let manual = crate::recovery::wait_for(&app, "admin-manual", 1).await;
     assert_eq!(manual[0]["to"], "waiting@example.com");
 
+    let property = crate::calls::first_property(&app, client.id).await;
+    let fields = [("csrf", csrf.as_str()), ("property_id", property.as_str())];
+    let uploaded = ops
+        .upload(
+            &format!("{path}/documents"),
+            &fields,
+            &testkit::fixtures::pdf_bytes(300),
+        )
+        .await;
+    assert_eq!(location(&uploaded), format!("{path}?done=uploaded"));
+    let documents = app.store.list_documents(client.id).await.unwrap();
+    let admin = app
+        .store
+        .find_user_by_email(&domain::Email::parse("ops@example.com").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        documents[0].uploaded_by,
+        Some(admin.id),
+        "on the client's behalf, by the operator"
+    );
+    let forged_upload = ops
+        .upload(
+            &format!("{path}/documents"),
+            &[("property_id", property.as_str())],
+            b"%PDF-1.7\n",
+        )
+        .await;
+    assert_eq!(forged_upload.status(), 403);
+
     let again = ops.post(&format!("{path}/provision"), &[("csrf", &csrf)]).await;
     assert_eq!(
         location(&again),

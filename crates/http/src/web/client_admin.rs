@@ -39,6 +39,8 @@ struct ClientPage {
     subscription: &'static str,
     portfolio: &'static str,
     properties: Vec<(String, &'static str, String)>,
+    /// Each property's id and address, for the upload form.
+    property_choices: Vec<(String, String)>,
     documents: Vec<DocumentLine>,
     users: Vec<String>,
     messages: Vec<String>,
@@ -66,6 +68,18 @@ async fn page(
         .await?
         .ok_or(ApiError::NotFound("no client has this id"))?;
     let c = &detail.client;
+    let property_choices = detail
+        .portfolio
+        .properties
+        .iter()
+        .map(|p| {
+            let d = &p.property.details;
+            (
+                p.property.id.to_string(),
+                format!("{}, {}", d.address_line_1.as_str(), d.postcode),
+            )
+        })
+        .collect();
     let properties = detail
         .portfolio
         .properties
@@ -110,6 +124,7 @@ async fn page(
         subscription: c.subscription_status.as_str(),
         portfolio: detail.portfolio.status.as_str(),
         properties,
+        property_choices,
         documents,
         users: detail
             .users
@@ -166,6 +181,7 @@ pub async fn show(
         Some("provisioned") => Some("Provisioning ran; the account's status is below."),
         Some("unchanged") => Some("Provisioning ran and found nothing missing."),
         Some("emailed") => Some("The email is queued."),
+        Some("uploaded") => Some("Uploaded on the client's behalf; it waits in the verification queue."),
         _ => None,
     };
     let client = page(&state, &csrf, client_id(&path)?, notice, Vec::new()).await?;
@@ -312,5 +328,37 @@ pub async fn email(
             Ok(see_other(&format!("/admin/clients/{id}?done=emailed")))
         }
         Err(error) => refused(&state, &req, id, error.into()).await,
+    }
+}
+
+/// Uploads evidence on the client's behalf: the form's token first, then the upload's fields.
+pub async fn upload(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    session: Result<AdminSession, ApiError>,
+    path: web::Path<String>,
+    mut body: actix_multipart::Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let token = super::csrf::first_field(&mut body).await.unwrap_or_default();
+    let (session, id) = match action_for(session, &path, &req, &token)? {
+        Ok(allowed) => allowed,
+        Err(redirect) => return Ok(redirect),
+    };
+    let ctx = actor_context(&state, &req, &session.0);
+    let admin = Some(session.0.user.id);
+    match crate::api::documents::upload_evidence(&state, id, admin, None, body, &ctx).await {
+        Ok(_) => Ok(see_other(&format!("/admin/clients/{id}?done=uploaded"))),
+        Err(error @ (ApiError::Unexpected(_) | ApiError::Unavailable(_))) => Err(error),
+        Err(error) => {
+            use actix_web::ResponseError;
+            let csrf = Csrf::of(&state, &req);
+            let status = error.status_code();
+            let errors = vec![FieldError {
+                field: "file".into(),
+                message: error.to_string(),
+            }];
+            let client = page(&state, &csrf, id, None, errors).await?;
+            render(&state, &csrf, status, &client)
+        }
     }
 }

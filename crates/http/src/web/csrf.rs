@@ -7,6 +7,7 @@ use actix_web::HttpRequest;
 use actix_web::cookie::{Cookie, SameSite};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use futures_util::TryStreamExt;
 use subtle::ConstantTimeEq;
 
 use crate::state::AppState;
@@ -60,4 +61,23 @@ impl Csrf {
         req.cookie(COOKIE)
             .is_some_and(|c| well_formed(c.value()) && bool::from(c.value().as_bytes().ct_eq(submitted.as_bytes())))
     }
+}
+
+/// The longest CSRF field read from a multipart body.
+const MAX_CSRF_BYTES: usize = 64;
+
+/// Reads the form's CSRF field, which the form puts first.
+pub async fn first_field(body: &mut actix_multipart::Multipart) -> Option<String> {
+    let mut field = body.try_next().await.ok()??;
+    if field.name() != Some("csrf") {
+        return None;
+    }
+    let mut value = Vec::new();
+    while let Some(chunk) = field.try_next().await.ok()? {
+        value.extend_from_slice(&chunk);
+        if value.len() > MAX_CSRF_BYTES {
+            return None;
+        }
+    }
+    String::from_utf8(value).ok()
 }

@@ -48,6 +48,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
             web::post().to(client_admin::provision),
         )
         .route("/admin/clients/{client_id}/email", web::post().to(client_admin::email))
+        .route(
+            "/admin/clients/{client_id}/documents",
+            web::post().to(client_admin::upload),
+        )
         .route("/admin/messages", web::get().to(logs::messages))
         .route("/admin/audit", web::get().to(logs::audit))
         .route("/admin/documents", web::get().to(review::queue))

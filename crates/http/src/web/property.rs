@@ -8,7 +8,6 @@ use app::pack::PropertyReport;
 use askama::Template;
 use domain::pack::PackProperty;
 use domain::{DocumentStatus, PropertyId, RequirementType};
-use futures_util::TryStreamExt;
 use serde::Deserialize;
 
 use super::{Csrf, FieldError, error_in, render, see_other};
@@ -16,9 +15,6 @@ use crate::api::auth::actor_context;
 use crate::api::problem::ApiError;
 use crate::session::ClientSession;
 use crate::state::AppState;
-
-/// The longest CSRF field read from an upload's body.
-const MAX_CSRF_BYTES: usize = 64;
 
 struct DocumentRow {
     name: String,
@@ -108,22 +104,6 @@ pub async fn show(
     )
 }
 
-/// Reads the form's CSRF field, which the form puts first.
-async fn csrf_field(body: &mut Multipart) -> Option<String> {
-    let mut field = body.try_next().await.ok()??;
-    if field.name() != Some("csrf") {
-        return None;
-    }
-    let mut value = Vec::new();
-    while let Some(chunk) = field.try_next().await.ok()? {
-        value.extend_from_slice(&chunk);
-        if value.len() > MAX_CSRF_BYTES {
-            return None;
-        }
-    }
-    String::from_utf8(value).ok()
-}
-
 pub async fn upload(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -145,7 +125,7 @@ pub async fn upload(
         }];
         render(&state, &csrf, status, &page_of(current, &csrf, None, errors))
     };
-    let token = csrf_field(&mut body).await.unwrap_or_default();
+    let token = super::csrf::first_field(&mut body).await.unwrap_or_default();
     if !Csrf::matches(&req, &token) {
         let message = "This form has expired. Reload the page and upload again.".to_owned();
         return refused(StatusCode::FORBIDDEN, message, current);
