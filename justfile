@@ -78,6 +78,10 @@ screenshots:
     npm ci --prefix tests/browser --no-audit --no-fund
     SCREENSHOTS_DIR="$PWD/docs/screenshots" cargo test -p compliance-vault --test api browser
 
+# The dashboard page beside the JSON dashboard (15 properties, SQLite, wrk): requests/s, p99, page size.
+bench-pages seconds="15" connections="32":
+    scripts/bench-pages.sh {{seconds}} {{connections}}
+
 # The compliance pack: 15 properties, 150 documents of 200 KB; PDF, JSON and ZIP beside `zip`.
 bench-pack runs="20":
     scripts/bench-pack.sh {{runs}}
