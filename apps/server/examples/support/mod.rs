@@ -1,6 +1,9 @@
 //! What the benchmarks against a running server share: a client that signs up, pays, sets its
 //! password from the emailed link and signs in, as a real one would.
 
+// Each benchmark compiles this module on its own and uses part of it.
+#![allow(dead_code)]
+
 use std::time::Duration;
 
 use serde_json::{Value, json};
