@@ -9,10 +9,10 @@ use askama::Template;
 use domain::{BoundedText, ClientId, DocumentStatus, MultilineText};
 use serde::Deserialize;
 
+use super::PageAdmin;
 use super::{Csrf, FieldError, error_in, render, see_other};
 use crate::api::auth::actor_context;
 use crate::api::problem::ApiError;
-use crate::session::AdminSession;
 use crate::state::AppState;
 
 struct DocumentLine {
@@ -168,13 +168,10 @@ pub struct DoneQuery {
 pub async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
-    session: Result<AdminSession, ApiError>,
+    _admin: PageAdmin,
     path: web::Path<String>,
     query: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    if let Err(refused) = session {
-        return super::pages::redirect_refused(refused);
-    }
     let csrf = Csrf::of(&state, &req);
     let notice = match query.done.as_deref() {
         Some("resent") => Some("A new password-setup link is on its way; earlier links no longer work."),
@@ -223,18 +220,8 @@ async fn refused(state: &AppState, req: &HttpRequest, id: ClientId, error: ApiEr
     render(state, &csrf, status, &client)
 }
 
-/// The operator and the client an action is for, once the guard, the id and the form's token
-/// pass; `Err` inside when the guard sends the visitor elsewhere.
-fn action_for(
-    session: Result<AdminSession, ApiError>,
-    path: &str,
-    req: &HttpRequest,
-    csrf: &str,
-) -> Result<Result<(AdminSession, ClientId), HttpResponse>, ApiError> {
-    let session = match session {
-        Ok(session) => session,
-        Err(refused) => return super::pages::redirect_refused(refused).map(Err),
-    };
+/// The client an action is for, once its id and the form's token pass.
+fn action_for(path: &str, req: &HttpRequest, csrf: &str) -> Result<ClientId, ApiError> {
     let id = client_id(path)?;
     if !Csrf::matches(req, csrf) {
         return Err(ApiError::Plain {
@@ -242,20 +229,17 @@ fn action_for(
             detail: "the form's token is missing or wrong: reload the page and try again",
         });
     }
-    Ok(Ok((session, id)))
+    Ok(id)
 }
 
 pub async fn resend_setup(
     state: web::Data<AppState>,
     req: HttpRequest,
-    session: Result<AdminSession, ApiError>,
+    PageAdmin(session): PageAdmin,
     path: web::Path<String>,
     form: web::Form<ActionForm>,
 ) -> Result<HttpResponse, ApiError> {
-    let (session, id) = match action_for(session, &path, &req, &form.csrf)? {
-        Ok(allowed) => allowed,
-        Err(redirect) => return Ok(redirect),
-    };
+    let id = action_for(&path, &req, &form.csrf)?;
     let ctx = actor_context(&state, &req, &session.0);
     match app::access::resend_password_setup(state.access(), id, &ctx).await {
         Ok(()) => {
@@ -269,14 +253,11 @@ pub async fn resend_setup(
 pub async fn provision(
     state: web::Data<AppState>,
     req: HttpRequest,
-    session: Result<AdminSession, ApiError>,
+    PageAdmin(session): PageAdmin,
     path: web::Path<String>,
     form: web::Form<ActionForm>,
 ) -> Result<HttpResponse, ApiError> {
-    let (session, id) = match action_for(session, &path, &req, &form.csrf)? {
-        Ok(allowed) => allowed,
-        Err(redirect) => return Ok(redirect),
-    };
+    let id = action_for(&path, &req, &form.csrf)?;
     let ctx = actor_context(&state, &req, &session.0);
     match app::onboarding::provision_client(state.onboarding(), id, &ctx).await {
         Ok(outcome) => {
@@ -294,14 +275,11 @@ pub async fn provision(
 pub async fn email(
     state: web::Data<AppState>,
     req: HttpRequest,
-    session: Result<AdminSession, ApiError>,
+    PageAdmin(session): PageAdmin,
     path: web::Path<String>,
     form: web::Form<ActionForm>,
 ) -> Result<HttpResponse, ApiError> {
-    let (session, id) = match action_for(session, &path, &req, &form.csrf)? {
-        Ok(allowed) => allowed,
-        Err(redirect) => return Ok(redirect),
-    };
+    let id = action_for(&path, &req, &form.csrf)?;
     let mut errors = Vec::new();
     let subject = BoundedText::parse(&form.subject, 200)
         .map_err(|e| errors.push(("subject", format!("The subject {e}"))))
@@ -335,15 +313,12 @@ pub async fn email(
 pub async fn upload(
     state: web::Data<AppState>,
     req: HttpRequest,
-    session: Result<AdminSession, ApiError>,
+    PageAdmin(session): PageAdmin,
     path: web::Path<String>,
     mut body: actix_multipart::Multipart,
 ) -> Result<HttpResponse, ApiError> {
     let token = super::csrf::first_field(&mut body).await.unwrap_or_default();
-    let (session, id) = match action_for(session, &path, &req, &token)? {
-        Ok(allowed) => allowed,
-        Err(redirect) => return Ok(redirect),
-    };
+    let id = action_for(&path, &req, &token)?;
     let ctx = actor_context(&state, &req, &session.0);
     let admin = Some(session.0.user.id);
     match crate::api::documents::upload_evidence(&state, id, admin, None, body, &ctx).await {

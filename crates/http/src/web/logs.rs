@@ -8,9 +8,9 @@ use domain::{AuditAction, MessageStatus};
 use ports::{AuditQuery, MessageFilter};
 use serde::Deserialize;
 
+use super::PageAdmin;
 use super::{Csrf, render};
 use crate::api::problem::ApiError;
-use crate::session::AdminSession;
 use crate::state::AppState;
 
 /// Rows a page of either log shows.
@@ -38,12 +38,9 @@ pub struct MessagesQuery {
 pub async fn messages(
     state: web::Data<AppState>,
     req: HttpRequest,
-    session: Result<AdminSession, ApiError>,
+    _admin: PageAdmin,
     query: web::Query<MessagesQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    if let Err(refused) = session {
-        return super::pages::redirect_refused(refused);
-    }
     let csrf = Csrf::of(&state, &req);
     // An unknown status shows every message rather than an error: the filter is a menu.
     let status = query.status.as_deref().and_then(|s| s.parse::<MessageStatus>().ok());
@@ -104,12 +101,9 @@ pub struct AuditQueryParams {
 pub async fn audit(
     state: web::Data<AppState>,
     req: HttpRequest,
-    session: Result<AdminSession, ApiError>,
+    _admin: PageAdmin,
     query: web::Query<AuditQueryParams>,
 ) -> Result<HttpResponse, ApiError> {
-    if let Err(refused) = session {
-        return super::pages::redirect_refused(refused);
-    }
     let csrf = Csrf::of(&state, &req);
     let action = query.action.as_deref().and_then(|a| a.parse::<AuditAction>().ok());
     let filter = AuditQuery {

@@ -4,6 +4,7 @@
 
 mod client_admin;
 mod csrf;
+mod guard;
 mod logs;
 mod pages;
 mod passwords;
@@ -16,6 +17,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, HttpResponseBuilder, web};
 
 pub use csrf::Csrf;
+pub use guard::{PageAdmin, PageClient, PageRefusal};
 
 /// Scripts, styles, images and form targets from this origin only; nothing inline.
 pub const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \

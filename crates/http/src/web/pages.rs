@@ -9,19 +9,11 @@ use domain::{BillingPlan, Rag, Role};
 use serde::Deserialize;
 
 use super::{Csrf, FieldError, error_in, render, see_other};
+use super::{PageAdmin, PageClient};
 use crate::api::auth::{actor_context, session_cookie};
 use crate::api::problem::ApiError;
-use crate::session::{AdminSession, ClientSession, SignedIn};
+use crate::session::SignedIn;
 use crate::state::AppState;
-
-/// A guard's refusal on a page sends the visitor where the refusal says to go (already audited
-/// as ROUTE_GUARD_REDIRECT by the guard); anything else fails as it would on the API.
-pub(super) fn redirect_refused(error: ApiError) -> Result<HttpResponse, ApiError> {
-    match error {
-        ApiError::Refused(refusal) => Ok(see_other(refusal.next())),
-        other => Err(other),
-    }
-}
 
 struct PlanCard {
     name: &'static str,
@@ -262,12 +254,8 @@ struct Dashboard {
 pub async fn dashboard(
     state: web::Data<AppState>,
     req: HttpRequest,
-    session: Result<ClientSession, ApiError>,
+    PageClient(session): PageClient,
 ) -> Result<HttpResponse, ApiError> {
-    let session = match session {
-        Ok(session) => session,
-        Err(refused) => return redirect_refused(refused),
-    };
     let csrf = Csrf::of(&state, &req);
     let portfolio = app::documents::portfolio(state.documents(), session.client.id).await?;
     let mut counts = Counts::default();
@@ -336,14 +324,7 @@ struct Admin {
 }
 
 /// The operators' start: the newest clients, as `GET /api/admin/clients` lists them.
-pub async fn admin(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    session: Result<AdminSession, ApiError>,
-) -> Result<HttpResponse, ApiError> {
-    if let Err(refused) = session {
-        return redirect_refused(refused);
-    }
+pub async fn admin(state: web::Data<AppState>, req: HttpRequest, _admin: PageAdmin) -> Result<HttpResponse, ApiError> {
     let csrf = Csrf::of(&state, &req);
     let query = ports::ClientQuery {
         limit: 50,

@@ -10,6 +10,7 @@ use domain::pack::PackProperty;
 use domain::{DocumentStatus, PropertyId, RequirementType};
 use serde::Deserialize;
 
+use super::PageClient;
 use super::{Csrf, FieldError, error_in, render, see_other};
 use crate::api::auth::actor_context;
 use crate::api::problem::ApiError;
@@ -82,14 +83,10 @@ pub struct PropertyQuery {
 pub async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
-    session: Result<ClientSession, ApiError>,
+    PageClient(session): PageClient,
     path: web::Path<String>,
     query: web::Query<PropertyQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let session = match session {
-        Ok(session) => session,
-        Err(refused) => return super::pages::redirect_refused(refused),
-    };
     let csrf = Csrf::of(&state, &req);
     let report = report(&state, &session, &path).await?;
     let notice = query
@@ -107,14 +104,10 @@ pub async fn show(
 pub async fn upload(
     state: web::Data<AppState>,
     req: HttpRequest,
-    session: Result<ClientSession, ApiError>,
+    PageClient(session): PageClient,
     path: web::Path<String>,
     mut body: Multipart,
 ) -> Result<HttpResponse, ApiError> {
-    let session = match session {
-        Ok(session) => session,
-        Err(refused) => return super::pages::redirect_refused(refused),
-    };
     let csrf = Csrf::of(&state, &req);
     let current = report(&state, &session, &path).await?;
     let property_id = current.property.property_id;

@@ -9,11 +9,11 @@ use askama::Template;
 use domain::{BoundedText, Document, DocumentId, EpcRating, RequirementType};
 use serde::Deserialize;
 
+use super::PageAdmin;
 use super::{Csrf, FieldError, error_in, render, see_other};
 use crate::api::auth::actor_context;
 use crate::api::documents::date_field;
 use crate::api::problem::ApiError;
-use crate::session::AdminSession;
 use crate::state::AppState;
 
 /// What the uploader said, in a line.
@@ -56,12 +56,9 @@ pub struct QueueQuery {
 pub async fn queue(
     state: web::Data<AppState>,
     req: HttpRequest,
-    session: Result<AdminSession, ApiError>,
+    _admin: PageAdmin,
     query: web::Query<QueueQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    if let Err(refused) = session {
-        return super::pages::redirect_refused(refused);
-    }
     let csrf = Csrf::of(&state, &req);
     let documents = app::console::verification_queue(state.console(), None, 100)
         .await?
@@ -210,12 +207,9 @@ fn document_id(raw: &str) -> Result<DocumentId, ApiError> {
 pub async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
-    session: Result<AdminSession, ApiError>,
+    _admin: PageAdmin,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    if let Err(refused) = session {
-        return super::pages::redirect_refused(refused);
-    }
     let csrf = Csrf::of(&state, &req);
     let review = page(&state, &csrf, document_id(&path)?, None, Vec::new()).await?;
     render(&state, &csrf, StatusCode::OK, &review)
@@ -284,14 +278,10 @@ fn beside(error: ApiError) -> Result<(StatusCode, Vec<FieldError>), ApiError> {
 pub async fn verify(
     state: web::Data<AppState>,
     req: HttpRequest,
-    session: Result<AdminSession, ApiError>,
+    PageAdmin(session): PageAdmin,
     path: web::Path<String>,
     form: web::Form<VerifyForm>,
 ) -> Result<HttpResponse, ApiError> {
-    let session = match session {
-        Ok(session) => session,
-        Err(refused) => return super::pages::redirect_refused(refused),
-    };
     let csrf = Csrf::of(&state, &req);
     let id = document_id(&path)?;
     if !Csrf::matches(&req, &form.csrf) {
@@ -330,14 +320,10 @@ pub struct RejectForm {
 pub async fn reject(
     state: web::Data<AppState>,
     req: HttpRequest,
-    session: Result<AdminSession, ApiError>,
+    PageAdmin(session): PageAdmin,
     path: web::Path<String>,
     form: web::Form<RejectForm>,
 ) -> Result<HttpResponse, ApiError> {
-    let session = match session {
-        Ok(session) => session,
-        Err(refused) => return super::pages::redirect_refused(refused),
-    };
     let csrf = Csrf::of(&state, &req);
     let id = document_id(&path)?;
     let refuse = |field: &str, message: String| {
