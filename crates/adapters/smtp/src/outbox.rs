@@ -69,7 +69,8 @@ impl Mailer for OutboxMailer {
     }
 
     async fn send(&self, email: &OutgoingEmail) -> Result<Delivery, SendError> {
-        let rendered = render(&email.content);
+        let rendered =
+            render(&email.content).map_err(|e| SendError::Permanent(format!("outbox: rendering the email: {e}")))?;
         let file = OutboxFile {
             to: email.to.as_str(),
             template_alias: email.content.alias().as_str(),

@@ -80,7 +80,8 @@ impl SmtpMailer {
             .as_str()
             .parse::<Address>()
             .map_err(|e| SendError::Permanent(format!("smtp: recipient is not a valid address: {e}")))?;
-        let rendered = render(&email.content);
+        let rendered =
+            render(&email.content).map_err(|e| SendError::Permanent(format!("smtp: rendering the email: {e}")))?;
         Message::builder()
             .from(self.from.clone())
             .to(Mailbox::new(None, to))

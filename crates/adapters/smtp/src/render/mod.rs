@@ -1,6 +1,7 @@
 //! Renders an email's template and typed model into a subject, a plain-text body and an HTML body,
-//! in plain Rust. Every model value is HTML-escaped in the HTML body, and no subject ever carries a
-//! line break, whatever the model holds: a subject must never be able to inject a header.
+//! with askama like the portal's pages. The HTML template escapes every model value by
+//! construction, and no subject ever carries a line break, whatever the model holds: a subject
+//! must never be able to inject a header.
 
 mod compose;
 mod templates;
@@ -18,8 +19,9 @@ pub struct Rendered {
     pub html_body: String,
 }
 
-/// Renders the content's template with its model.
-pub fn render(content: &EmailContent) -> Rendered {
+/// Renders the content's template with its model. Rendering strings cannot fail in practice; the
+/// error is askama's, passed on rather than hidden.
+pub fn render(content: &EmailContent) -> Result<Rendered, askama::Error> {
     match content {
         EmailContent::PasswordSetup {
             recipient_name,
@@ -68,22 +70,6 @@ pub fn render(content: &EmailContent) -> Rendered {
     }
 }
 
-/// Escapes text for HTML element content and double- or single-quoted attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            other => escaped.push(other),
-        }
-    }
-    escaped
-}
-
 /// A subject on one line: control characters (CR and LF among them) become spaces, and runs of
 /// whitespace collapse to one, so nothing from a model can start a new header.
 pub fn one_line_subject(subject: &str) -> String {
@@ -94,14 +80,6 @@ pub fn one_line_subject(subject: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escape_html_escapes_the_five_special_characters() {
-        assert_eq!(
-            escape_html(r#"<a href="x">'&'</a>"#),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
-        );
-    }
 
     #[test]
     fn one_line_subject_turns_line_breaks_and_tabs_into_single_spaces() {

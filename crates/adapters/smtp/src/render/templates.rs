@@ -1,5 +1,5 @@
 //! One function per template: the wording of each email, in British English. Model values only
-//! reach the bodies through `Body`, which escapes them for HTML.
+//! reach the bodies through `Body`, whose HTML template escapes them.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{BillingPlan, DueItem, RagCounts};
@@ -7,9 +7,12 @@ use domain::{BillingPlan, DueItem, RagCounts};
 use super::Rendered;
 use super::compose::Body;
 
+/// What each template gives: both bodies and the subject, or askama's error.
+type Email = Result<Rendered, askama::Error>;
+
 const OPEN_PORTAL: &str = "Open your portal";
 
-pub(super) fn password_setup(name: &str, setup_url: &str, expires_in_minutes: u32) -> Rendered {
+pub(super) fn password_setup(name: &str, setup_url: &str, expires_in_minutes: u32) -> Email {
     Body::greeting(name)
         .para("Your Compliance Vault account is ready. Choose a password to sign in to your portal.")
         .button("Set up your password", setup_url)
@@ -20,7 +23,7 @@ pub(super) fn password_setup(name: &str, setup_url: &str, expires_in_minutes: u3
         .finish("Set up your Compliance Vault password")
 }
 
-pub(super) fn password_reset(name: &str, reset_url: &str, expires_in_minutes: u32) -> Rendered {
+pub(super) fn password_reset(name: &str, reset_url: &str, expires_in_minutes: u32) -> Email {
     Body::greeting(name)
         .para("We received a request to reset the password for your Compliance Vault account.")
         .button("Choose a new password", reset_url)
@@ -32,7 +35,7 @@ pub(super) fn password_reset(name: &str, reset_url: &str, expires_in_minutes: u3
         .finish("Reset your Compliance Vault password")
 }
 
-pub(super) fn password_changed(name: &str, changed_at: DateTime<Utc>, forgot_password_url: &str) -> Rendered {
+pub(super) fn password_changed(name: &str, changed_at: DateTime<Utc>, forgot_password_url: &str) -> Email {
     Body::greeting(name)
         .para(&format!(
             "The password for your Compliance Vault account was changed on {} at {} UTC.",
@@ -47,7 +50,7 @@ pub(super) fn password_changed(name: &str, changed_at: DateTime<Utc>, forgot_pas
         .finish("Your Compliance Vault password was changed")
 }
 
-pub(super) fn portal_ready(name: &str, portal_url: &str) -> Rendered {
+pub(super) fn portal_ready(name: &str, portal_url: &str) -> Email {
     Body::greeting(name)
         .para(
             "Your Compliance Vault portal is ready. You can now see the compliance requirements of each of \
@@ -64,7 +67,7 @@ pub(super) fn monthly_digest(
     due_soon: &[DueItem],
     overdue: &[DueItem],
     portal_url: &str,
-) -> Rendered {
+) -> Email {
     let month = month_name(month);
     let totals = [
         format!("{} up to date (green)", counts.green),
@@ -87,14 +90,14 @@ pub(super) fn monthly_digest(
         .finish(&format!("Your compliance digest for {month}"))
 }
 
-pub(super) fn admin_manual(name: &str, subject: &str, message: &str, portal_url: &str) -> Rendered {
+pub(super) fn admin_manual(name: &str, subject: &str, message: &str, portal_url: &str) -> Email {
     Body::greeting(name)
         .para(message)
         .button(OPEN_PORTAL, portal_url)
         .finish(subject)
 }
 
-pub(super) fn payment_receipt(name: &str, plan: BillingPlan, property_count: u32, portal_url: &str) -> Rendered {
+pub(super) fn payment_receipt(name: &str, plan: BillingPlan, property_count: u32, portal_url: &str) -> Email {
     let plan = plan_label(plan);
     Body::greeting(name)
         .para(&format!(
@@ -105,7 +108,7 @@ pub(super) fn payment_receipt(name: &str, plan: BillingPlan, property_count: u32
         .finish(&format!("Payment received: Compliance Vault plan for {plan}"))
 }
 
-pub(super) fn compliance_reminder(name: &str, items: &[DueItem], portal_url: &str) -> Rendered {
+pub(super) fn compliance_reminder(name: &str, items: &[DueItem], portal_url: &str) -> Email {
     let (heading, needs) = if items.len() == 1 {
         ("This requirement at your properties needs attention:", "needs")
     } else {

@@ -34,7 +34,7 @@ async fn send_writes_one_json_file_with_exactly_the_contract_keys() {
         keys,
         BTreeSet::from(["to", "template_alias", "model", "subject", "text_body"])
     );
-    let rendered = render(&email.content);
+    let rendered = render(&email.content).unwrap();
     assert_eq!(json["to"], "ada@example.org");
     assert_eq!(json["template_alias"], "password-setup");
     assert_eq!(json["model"]["setup_url"], SETUP_URL);

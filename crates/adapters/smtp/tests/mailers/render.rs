@@ -6,7 +6,7 @@ use crate::helpers::{HOSTILE, PORTAL_URL, PROPERTY_URL, SETUP_URL, due, every_te
 #[test]
 fn every_template_renders_a_subject_and_both_bodies_with_its_links_and_values() {
     for (content, values) in every_template("Ada Lovelace") {
-        let rendered = render(&content);
+        let rendered = render(&content).unwrap();
         let alias = content.alias();
         assert!(!rendered.subject.is_empty(), "{alias}: empty subject");
         assert!(
@@ -16,7 +16,7 @@ fn every_template_renders_a_subject_and_both_bodies_with_its_links_and_values() 
         assert!(rendered.html_body.contains("Ada Lovelace"), "{alias}: no name in HTML");
         for value in values {
             assert!(rendered.text_body.contains(value), "{alias}: text lacks {value}");
-            let escaped = value.replace('&', "&amp;");
+            let escaped = value.replace('&', "&#38;");
             assert!(rendered.html_body.contains(&escaped), "{alias}: HTML lacks {escaped}");
         }
         let link = format!(r#"href="{}""#, values_link(&content));
@@ -30,13 +30,13 @@ fn values_link(content: &EmailContent) -> String {
         .iter()
         .find_map(|key| model[key].as_str())
         .unwrap();
-    url.replace('&', "&amp;")
+    url.replace('&', "&#38;")
 }
 
 #[test]
 fn every_html_body_has_the_shared_header_and_the_not_legal_advice_footer() {
     for (content, _) in every_template("Ada") {
-        let rendered = render(&content);
+        let rendered = render(&content).unwrap();
         assert!(rendered.html_body.starts_with("<!DOCTYPE html>"));
         assert!(rendered.html_body.contains(">Compliance Vault</td>"));
         assert!(rendered.html_body.contains("not legal advice"));
@@ -46,9 +46,10 @@ fn every_html_body_has_the_shared_header_and_the_not_legal_advice_footer() {
 
 #[test]
 fn model_values_are_escaped_in_html_and_never_appear_raw() {
-    let escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co";
+    // askama writes numeric references: &#60; is <, &#62; is >, &#34; is ", &#38; is &.
+    let escaped = "&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62; &#38; co";
     for (content, _) in every_template(HOSTILE) {
-        let rendered = render(&content);
+        let rendered = render(&content).unwrap();
         assert!(rendered.html_body.contains(escaped), "{}: not escaped", content.alias());
         assert!(
             !rendered.html_body.contains("<script>"),
@@ -67,9 +68,9 @@ fn model_values_are_escaped_in_html_and_never_appear_raw() {
         message: format!("First line\n{HOSTILE}"),
         portal_url: r#"https://vault.example/"><script>"#.into(),
     };
-    let html = render(&manual).html_body;
+    let html = render(&manual).unwrap().html_body;
     assert!(html.contains(&format!("First line<br>\n{escaped}")));
-    assert!(html.contains(r#"href="https://vault.example/&quot;&gt;&lt;script&gt;""#));
+    assert!(html.contains(r#"href="https://vault.example/&#34;&#62;&#60;script&#62;""#));
     assert!(!html.contains("<script>"));
 }
 
@@ -81,7 +82,7 @@ fn a_subject_with_line_breaks_from_the_model_stays_on_one_line() {
         message: "Hi".into(),
         portal_url: PORTAL_URL.into(),
     };
-    let subject = render(&manual).subject;
+    let subject = render(&manual).unwrap().subject;
     assert_eq!(subject, "Hello Bcc: x@example.org");
     assert!(!subject.contains(['\r', '\n']));
 
@@ -93,12 +94,15 @@ fn a_subject_with_line_breaks_from_the_model_stays_on_one_line() {
         overdue: vec![],
         portal_url: PORTAL_URL.into(),
     };
-    assert!(!render(&digest).subject.contains(['\r', '\n']));
+    assert!(!render(&digest).unwrap().subject.contains(['\r', '\n']));
 }
 
 #[test]
 fn subjects_name_what_the_email_is_about() {
-    let subjects: Vec<String> = every_template("Ada").iter().map(|(c, _)| render(c).subject).collect();
+    let subjects: Vec<String> = every_template("Ada")
+        .iter()
+        .map(|(c, _)| render(c).unwrap().subject)
+        .collect();
     assert_eq!(
         subjects,
         [
@@ -116,7 +120,7 @@ fn subjects_name_what_the_email_is_about() {
 
 #[test]
 fn setup_and_reset_say_when_the_link_expires_and_that_an_unasked_email_can_be_ignored() {
-    let setup = render(&setup("Ada")).text_body;
+    let setup = render(&setup("Ada")).unwrap().text_body;
     assert!(setup.contains(&format!("Set up your password:\n{SETUP_URL}\n")));
     assert!(setup.contains("expires in 60 minutes"));
     assert!(setup.contains("you can safely ignore it"));
@@ -125,6 +129,7 @@ fn setup_and_reset_say_when_the_link_expires_and_that_an_unasked_email_can_be_ig
         reset_url: "https://vault.example/reset?token=r1".into(),
         expires_in_minutes: 1,
     })
+    .unwrap()
     .text_body;
     assert!(reset.contains("expires in 1 minute."));
     assert!(reset.contains("If you did not ask to reset your password, you can ignore this email"));
@@ -143,7 +148,7 @@ fn the_reminder_says_due_in_due_today_or_overdue_by_with_the_date() {
         ],
         portal_url: PORTAL_URL.into(),
     };
-    let rendered = render(&reminder);
+    let rendered = render(&reminder).unwrap();
     assert_eq!(rendered.subject, "Compliance reminder: 5 requirements need attention");
     for line in [
         "- EPC, 1 High Street: due in 5 days (15 January 2026)",
@@ -182,7 +187,7 @@ fn the_digest_lists_the_counts_then_overdue_and_due_soon_items() {
         ],
         portal_url: PORTAL_URL.into(),
     };
-    let text = render(&digest).text_body;
+    let text = render(&digest).unwrap().text_body;
     let expected = format!(
         "Your requirements\n- 7 up to date (green)\n- 2 due soon (amber)\n- 1 overdue or missing (red)\n\n\
          Overdue\n- Gas safety certificate, 2 Low Road: overdue by 4 days (6 January 2026) {PROPERTY_URL}\n\
@@ -207,7 +212,7 @@ fn a_digest_with_nothing_due_says_so() {
         overdue: vec![],
         portal_url: PORTAL_URL.into(),
     };
-    let text = render(&digest).text_body;
+    let text = render(&digest).unwrap().text_body;
     assert!(text.contains("Nothing is overdue or due soon."));
     assert!(!text.contains("Overdue\n"));
 }
