@@ -225,6 +225,12 @@ try {
   check(gas.includes("COMPLIANT") && gas.includes("(GREEN)"), `the gas requirement after verifying: ${gas}`);
   await look(landlord, "property-verified");
 
+  // A form posted with the browser's cookies but without its token is refused and changes nothing.
+  const forged = await landlord.request.post(`${base}/logout`, { form: {}, maxRedirects: 0 });
+  check(forged.status() === 403, `sign-out without its token answered ${forged.status()}`);
+  await landlord.goto(`${base}/dashboard`);
+  check(new URL(landlord.url()).pathname === "/dashboard", "still signed in after the forged sign-out");
+
   // Signing out, with the form's token.
   await Promise.all([landlord.waitForNavigation(), landlord.getByRole("button", { name: "Sign out" }).click()]);
   check(new URL(landlord.url()).pathname === "/login", `after signing out: ${landlord.url()}`);
