@@ -20,6 +20,11 @@ lint:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings
 
+# The Prometheus alert rules: checked, and each alert's unit test (promtool from Debian's prometheus).
+monitoring-check:
+    promtool check rules docs/monitoring/alerts.yml
+    promtool test rules docs/monitoring/alerts_test.yml
+
 # What CI runs.
 ci:
     bash .ci/run

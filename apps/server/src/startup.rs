@@ -384,6 +384,8 @@ pub async fn services(settings: &Settings) -> anyhow::Result<Services> {
         text_reader: Arc::new(ExtractionPool::for_this_machine(Arc::new(adapter_pdf::PdfText))),
         totp_key,
         pack_renderer: Arc::new(adapter_pack::PdfPackRenderer),
+        metrics: Arc::default(),
+        metrics_token: settings.metrics_token.clone().map(Arc::new),
         pack_archiver: Arc::new(adapter_pack::ZipPackArchiver),
         pack_signer: Arc::new(pack_signer(settings)?),
         unaudited_refusals: Arc::default(),

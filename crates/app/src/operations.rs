@@ -43,3 +43,28 @@ pub async fn store_health(store: &dyn Store, now: DateTime<Utc>) -> StoreHealth 
         jobs: job_health(store, now).await.ok(),
     }
 }
+
+/// What `/metrics` publishes from the store: the grouped counts, the unsealed audit backlog and
+/// each job's last success. Read on each scrape, so every instance reports the same values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationalFigures {
+    pub counts: ports::Figures,
+    pub audit_unsealed: u64,
+    pub jobs: Vec<JobHealth>,
+}
+
+/// Reads the figures as of `now`.
+///
+/// # Errors
+/// [`ports::StoreError`] when the store fails; the scrape then answers 503.
+#[tracing::instrument(skip_all)]
+pub async fn operational_figures(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+) -> Result<OperationalFigures, ports::StoreError> {
+    Ok(OperationalFigures {
+        counts: store.figures(now).await?,
+        audit_unsealed: store.unsealed_count().await?,
+        jobs: job_health(store, now).await?,
+    })
+}

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod background;
 pub mod client_address;
+pub mod metrics;
 pub mod request_id;
 pub mod session;
 pub mod state;

@@ -63,6 +63,10 @@ pub struct AppState {
     pub totp_key: Arc<TotpKey>,
     /// Counts route guard refusals that repeat an audited one.
     pub unaudited_refusals: Arc<UnauditedRefusals>,
+    /// The HTTP figures `/metrics` publishes, counted by this server.
+    pub metrics: Arc<crate::metrics::HttpMetrics>,
+    /// What a scrape of `/metrics` must present as a bearer token; `None` leaves it open.
+    pub metrics_token: Option<Arc<SecretString>>,
     /// Draws, bundles and signs compliance packs.
     pub pack_renderer: Arc<dyn PackRenderer>,
     pub pack_archiver: Arc<dyn PackArchiver>,

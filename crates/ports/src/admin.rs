@@ -40,6 +40,29 @@ pub struct ClientSummary {
     pub portfolio_status: Option<Rag>,
 }
 
+/// The operational figures `/metrics` publishes, as the store holds them now. Counts come
+/// labelled with the value they count (an outcome, a status, a colour, a job).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Figures {
+    /// Provisioning runs by outcome (`complete`, `failed`), from the audit log.
+    pub provisioning: Vec<(String, u64)>,
+    /// Setup links issued at least 24 hours before `now`: each has had its whole day.
+    pub setup_links_issued: u64,
+    /// Of those, the ones used to set a password within 24 hours of being issued.
+    pub setup_links_used_in_a_day: u64,
+    /// Requirements by status, as last evaluated.
+    pub requirements: Vec<(String, u64)>,
+    /// Properties by the worst colour of their requirements, as last evaluated.
+    pub properties: Vec<(Rag, u64)>,
+    /// Emails by outcome: `sent` (including those since `delivered` or `bounced`),
+    /// `delivered`, `bounced`, `failed`. Each only grows, as a Prometheus counter must.
+    pub emails: Vec<(String, u64)>,
+    /// Emails waiting to be sent.
+    pub emails_queued: u64,
+    /// Scheduled job runs by job and outcome.
+    pub job_runs: Vec<(String, String, u64)>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UserQuery {
     pub role: Option<Role>,
@@ -66,6 +89,12 @@ pub struct AuditQuery {
 
 #[async_trait]
 pub trait AdminQueries: Send + Sync {
+    /// The operational figures as of `now`, read together on one connection.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails.
+    async fn figures(&self, now: DateTime<Utc>) -> Result<Figures, StoreError>;
+
     /// Clients matching `query`, newest first.
     ///
     /// # Errors

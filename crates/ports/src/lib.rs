@@ -18,7 +18,7 @@ mod rate_limit;
 mod store;
 mod users;
 
-pub use admin::{AdminQueries, After, AuditQuery, ClientQuery, ClientSummary, UserQuery};
+pub use admin::{AdminQueries, After, AuditQuery, ClientQuery, ClientSummary, Figures, UserQuery};
 pub use audit::{AuditLog, ChainHead};
 pub use clock::Clock;
 pub use documents::{DocumentDownload, DocumentStore, DocumentUpload, StorageError, StorageKey};

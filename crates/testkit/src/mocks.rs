@@ -9,11 +9,11 @@ use domain::{
 use ports::{
     AdminQueries, After, AuditLog, AuditQuery, ChainHead, ClaimedEmail, ClientChanges, ClientPortfolio, ClientQuery,
     ClientRepository, ClientSummary, CreateClientError, CreateUserError, Delivery, DeliveryEvent, DocumentRepository,
-    EventOutcome, EvidenceWrite, HealthCheck, JobClaim, JobLease, JobRepository, JobRun, JobWriteError, MessageFilter,
-    MessagePage, MessageRecord, MessageRepository, PasswordTokenRepository, PaymentEvent, PaymentEventRepository,
-    PropertyEvidence, PropertyRepository, ProvisionOutcome, ProvisioningRepository, ProvisioningWrite, RateDecision,
-    RateLimitError, RateLimiter, ReviewError, RunEnd, SecondFactorRepository, SessionRepository, StoreError,
-    UseTokenError, UserQuery, UserRepository, WriteEvidenceError,
+    EventOutcome, EvidenceWrite, Figures, HealthCheck, JobClaim, JobLease, JobRepository, JobRun, JobWriteError,
+    MessageFilter, MessagePage, MessageRecord, MessageRepository, PasswordTokenRepository, PaymentEvent,
+    PaymentEventRepository, PropertyEvidence, PropertyRepository, ProvisionOutcome, ProvisioningRepository,
+    ProvisioningWrite, RateDecision, RateLimitError, RateLimiter, ReviewError, RunEnd, SecondFactorRepository,
+    SessionRepository, StoreError, UseTokenError, UserQuery, UserRepository, WriteEvidenceError,
 };
 
 mockall::mock! {
@@ -81,6 +81,7 @@ mockall::mock! {
 
     #[async_trait]
     impl AdminQueries for Store {
+        async fn figures(&self, now: DateTime<Utc>) -> Result<Figures, StoreError>;
         async fn list_clients(&self, query: &ClientQuery) -> Result<Vec<ClientSummary>, StoreError>;
         async fn pending_documents(&self, after: Option<After<DocumentId>>, limit: u32) -> Result<Vec<Document>, StoreError>;
         async fn list_users(&self, query: &UserQuery) -> Result<Vec<PortalUser>, StoreError>;

@@ -76,6 +76,8 @@ pub struct Settings {
     /// Signs compliance packs (Ed25519): the 32-byte seed in standard base64. Unset in
     /// development means a key generated into the data directory.
     pub pack_signing_key: Option<SecretString>,
+    /// What a scrape of `/metrics` must present (`Authorization: Bearer …`); unset leaves it open.
+    pub metrics_token: Option<SecretString>,
     /// Shared rate limits when set; in memory (one instance only) when not.
     pub redis_url: Option<SecretString>,
     /// Starts every Redis key, so several deployments can share one Redis.
@@ -202,6 +204,7 @@ impl Settings {
                         .map_err(|e| invalid("PACK_SIGNING_KEY", e.to_string()))
                 })
                 .transpose()?,
+            metrics_token: var("METRICS_TOKEN").map(SecretString::from),
             redis_url: var("REDIS_URL").map(SecretString::from),
             redis_key_prefix: var("REDIS_KEY_PREFIX").unwrap_or_else(|| "compliance-vault:".into()),
             audit_seal_interval: Duration::from_millis(number("AUDIT_SEAL_INTERVAL_MS", 250)?.max(10).into()),
@@ -286,6 +289,7 @@ impl fmt::Debug for Settings {
                 "pack_signing_key",
                 &self.pack_signing_key.as_ref().map(|_| "[REDACTED]"),
             )
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "[REDACTED]"))
             .field(
                 "redis_url",
                 &self.redis_url.as_ref().map(|url| redact_url(url.expose_secret())),

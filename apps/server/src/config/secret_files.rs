@@ -8,11 +8,12 @@ use std::io::Read;
 use super::{ConfigError, invalid};
 
 /// The settings that may come from a file.
-pub const SECRET_SETTINGS: [(&str, &str); 12] = [
+pub const SECRET_SETTINGS: [(&str, &str); 13] = [
     ("DATABASE_URL", "DATABASE_URL_FILE"),
     ("JWT_SECRET", "JWT_SECRET_FILE"),
     ("TOTP_ENCRYPTION_KEY", "TOTP_ENCRYPTION_KEY_FILE"),
     ("PACK_SIGNING_KEY", "PACK_SIGNING_KEY_FILE"),
+    ("METRICS_TOKEN", "METRICS_TOKEN_FILE"),
     ("REDIS_URL", "REDIS_URL_FILE"),
     ("STRIPE_API_KEY", "STRIPE_API_KEY_FILE"),
     ("STRIPE_WEBHOOK_SECRET", "STRIPE_WEBHOOK_SECRET_FILE"),

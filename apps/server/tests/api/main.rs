@@ -19,6 +19,7 @@ mod intake;
 mod jobs;
 mod limits;
 mod messages;
+mod metrics;
 mod operations;
 mod pack;
 mod pages;

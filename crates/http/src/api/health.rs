@@ -213,6 +213,8 @@ mod tests {
             text_reader: Arc::new(MockTextReader::new()),
             totp_key: Arc::new(TotpKey::generate(&Sevens)),
             pack_renderer: Arc::new(testkit::mocks::MockPackRenderer::new()),
+            metrics: Arc::default(),
+            metrics_token: None,
             pack_archiver: Arc::new(NoArchives),
             pack_signer: Arc::new(testkit::mocks::MockPackSigner::new()),
             unaudited_refusals: Arc::default(),

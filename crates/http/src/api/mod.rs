@@ -143,12 +143,18 @@ pub fn app(
                 .route(web::get().to(openapi_json))
                 .default_service(method_not_allowed("GET".to_owned())),
         )
+        .service(
+            web::resource("/metrics")
+                .route(web::get().to(crate::metrics::scrape))
+                .default_service(method_not_allowed("GET".to_owned())),
+        )
         .configure(crate::web::routes)
         .default_service(web::to(crate::web::not_found))
         .wrap(cors(&cors_origins))
         .wrap(ErrorHandlers::new().default_handler(problem::problem_for_plain_errors))
         .wrap(security_headers())
         .wrap(from_fn(crate::request_id::middleware))
+        .wrap(from_fn(crate::metrics::middleware))
 }
 
 fn method_not_allowed(allow: String) -> actix_web::Route {

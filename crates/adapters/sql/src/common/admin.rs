@@ -13,13 +13,25 @@ use super::error::{col, fail};
 use super::users::{USER_COLUMNS, user_from_row};
 use super::{Db, Store, id};
 
+/// A snapshot's colour as a rank (`s.status`): 3 RED, 2 AMBER, 1 GREEN, 0 not applicable.
+macro_rules! rank_of_status {
+    () => {
+        "CASE WHEN s.status IN ('OVERDUE', 'MISSING', 'NON_COMPLIANT') THEN 3 \
+         WHEN s.status IN ('EXPIRING_SOON', 'EXPIRED_IN_TENANCY', 'PENDING_VERIFICATION') THEN 2 \
+         WHEN s.status = 'COMPLIANT' THEN 1 ELSE 0 END"
+    };
+}
+pub(super) use rank_of_status;
+
 /// The worst colour of a client's snapshots: 3 RED, 2 AMBER, 1 GREEN, 0 nothing but
 /// not-applicable, NULL never evaluated.
-const WORST: &str = "(SELECT CAST(MAX(CASE WHEN s.status IN ('OVERDUE', 'MISSING', 'NON_COMPLIANT') THEN 3 \
-     WHEN s.status IN ('EXPIRING_SOON', 'EXPIRED_IN_TENANCY', 'PENDING_VERIFICATION') THEN 2 \
-     WHEN s.status = 'COMPLIANT' THEN 1 ELSE 0 END) AS BIGINT) FROM requirement_snapshots s WHERE s.client_id = c.id)";
+const WORST: &str = concat!(
+    "(SELECT CAST(MAX(",
+    rank_of_status!(),
+    ") AS BIGINT) FROM requirement_snapshots s WHERE s.client_id = c.id)"
+);
 
-const fn rank(rag: Rag) -> i64 {
+pub(super) const fn rank(rag: Rag) -> i64 {
     match rag {
         Rag::Red => 3,
         Rag::Amber => 2,
@@ -28,7 +40,7 @@ const fn rank(rag: Rag) -> i64 {
     }
 }
 
-fn rag_of(rank: Option<i64>) -> Option<Rag> {
+pub(super) fn rag_of(rank: Option<i64>) -> Option<Rag> {
     match rank? {
         3 => Some(Rag::Red),
         2 => Some(Rag::Amber),
@@ -69,6 +81,10 @@ fn newest_after<Id>(
 
 #[async_trait]
 impl AdminQueries for Store {
+    async fn figures(&self, now: chrono::DateTime<chrono::Utc>) -> Result<ports::Figures, StoreError> {
+        self.read_figures(now).await
+    }
+
     async fn list_clients(&self, query: &ClientQuery) -> Result<Vec<ClientSummary>, StoreError> {
         let columns = CLIENT_COLUMNS
             .split(", ")

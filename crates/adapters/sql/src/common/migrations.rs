@@ -12,7 +12,7 @@ use super::error::fail;
 use super::specific::MIGRATION_SQL;
 
 /// Every migration's version and description, in order. Applied ones must never change.
-const MIGRATIONS: [(i64, &str); 10] = [
+const MIGRATIONS: [(i64, &str); 11] = [
     (1, "init"),
     (2, "users"),
     (3, "second factor"),
@@ -23,6 +23,7 @@ const MIGRATIONS: [(i64, &str); 10] = [
     (8, "epc exemptions"),
     (9, "evidence version"),
     (10, "jobs"),
+    (11, "figures"),
 ];
 
 fn migrator() -> Migrator {

@@ -9,6 +9,7 @@ pub(crate) mod audit;
 pub(crate) mod clients;
 pub(crate) mod documents;
 pub(crate) mod error;
+pub(crate) mod figures;
 pub(crate) mod jobs;
 pub(crate) mod messages;
 pub(crate) mod migrations;
@@ -21,5 +22,6 @@ pub(crate) mod snapshots;
 pub(crate) mod users;
 
 pub(crate) use super::{
-    Conn, Db, FOR_UPDATE, Row, SKIP_LOCKED, Store, id, int, is_unavailable, opt_uuid, page, specific, uuid,
+    Conn, Db, FOR_UPDATE, Row, SKIP_LOCKED, Store, USED_WITHIN_A_DAY, id, int, is_unavailable, opt_uuid, page,
+    specific, uuid,
 };

@@ -28,6 +28,9 @@ pub(crate) const FOR_UPDATE: &str = " FOR UPDATE";
 /// Locks the rows a claim takes, passing over those another worker is taking.
 pub(crate) const SKIP_LOCKED: &str = " FOR UPDATE SKIP LOCKED";
 
+/// A password token used within a day of being issued. Interval arithmetic on TIMESTAMPTZ.
+pub(crate) const USED_WITHIN_A_DAY: &str = "used_at - created_at <= INTERVAL '1 day'";
+
 /// Ids are stored as UUID.
 pub(crate) fn id(uuid: Uuid) -> Uuid {
     uuid

@@ -32,6 +32,9 @@ pub(crate) const FOR_UPDATE: &str = "";
 /// No skipping either: the single writer claims alone.
 pub(crate) const SKIP_LOCKED: &str = "";
 
+/// A password token used within a day of being issued. Day arithmetic through julianday, as timestamps are TEXT.
+pub(crate) const USED_WITHIN_A_DAY: &str = "julianday(used_at) - julianday(created_at) <= 1.0";
+
 /// Ids are stored as TEXT.
 pub(crate) fn id(uuid: Uuid) -> String {
     uuid.to_string()
