@@ -231,7 +231,8 @@ fn store_registry(figures: &OperationalFigures) -> Registry {
     let runs = Family::<Vec<(String, String)>, Counter>::default();
     for job in JobKind::ALL {
         for outcome in [JobOutcome::Completed, JobOutcome::Failed] {
-            runs.get_or_create(&job_outcome(job.as_str(), outcome.as_str())).inc_by(0);
+            runs.get_or_create(&job_outcome(job.as_str(), outcome.as_str()))
+                .inc_by(0);
         }
     }
     for (job, outcome, n) in &counts.job_runs {
