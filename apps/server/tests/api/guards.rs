@@ -8,7 +8,33 @@ use crate::access_helpers::{
 };
 use crate::helpers::{Backend, PRODUCTION, spawn_app};
 
-/// Every route that needs a session, for every kind of caller.
+/// The routes that need no session, each guarded its own way (a limit, a signature, a token).
+/// With the matrix below they list every JSON route; a test holds the OpenAPI document to both.
+const PUBLIC_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/api/health"),
+    ("POST", "/api/intake/submit"),
+    ("GET", "/api/intake/{client_id}/status"),
+    ("POST", "/api/intake/{client_id}/checkout"),
+    ("POST", "/api/auth/login"),
+    ("POST", "/api/auth/forgot-password"),
+    ("POST", "/api/auth/set-password"),
+    ("POST", "/api/webhook/stripe"),
+    ("POST", "/api/webhook/postmark"),
+];
+
+/// Whether the concrete `path` (its query left aside) fills the OpenAPI `pattern`.
+fn matches_pattern(pattern: &str, path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or_default();
+    let (pattern, path): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), path.split('/').collect());
+    pattern.len() == path.len()
+        && pattern
+            .iter()
+            .zip(&path)
+            .all(|(p, s)| (p.starts_with('{') && p.ends_with('}')) || p == s)
+}
+
+/// Every route that needs a session, for every kind of caller, and with the public routes the
+/// whole OpenAPI document.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_route_guard_matrix() {
     let app = spawn_app(Backend::Sqlite, &[]).await.unwrap();
@@ -32,6 +58,9 @@ async fn the_route_guard_matrix() {
     ];
     let target_client = target.client_id.unwrap();
     let note = json!({ "subject": "Hello", "message": "A note." });
+    let nothing = uuid::Uuid::now_v7();
+    let verify = json!({ "requirement": "GAS_SAFETY", "issue_date": "2026-06-01" });
+    let reject = json!({ "reason": "Illegible" });
     let routes = [
         ("GET", "/api/auth/me".to_owned(), None, [401, 200, 200, 403, 200, 200]),
         (
@@ -127,6 +156,56 @@ async fn the_route_guard_matrix() {
             None,
             [401, 403, 403, 403, 200, 403],
         ),
+        // Documents: an id that names nothing, so a caller the guard lets through gets 404, and
+        // uploads without a file, so one let through gets the form's own refusal.
+        (
+            "GET",
+            format!("/api/admin/clients/{target_client}/documents"),
+            None,
+            [401, 403, 403, 403, 403, 200],
+        ),
+        (
+            "POST",
+            format!("/api/admin/clients/{target_client}/documents"),
+            None,
+            [401, 403, 403, 403, 403, 400],
+        ),
+        (
+            "GET",
+            format!("/api/admin/documents/{nothing}/download"),
+            None,
+            [401, 403, 403, 403, 403, 404],
+        ),
+        (
+            "GET",
+            format!("/api/admin/documents/{nothing}/suggestions"),
+            None,
+            [401, 403, 403, 403, 403, 404],
+        ),
+        (
+            "POST",
+            format!("/api/admin/documents/{nothing}/verify"),
+            Some(&verify),
+            [401, 403, 403, 403, 403, 404],
+        ),
+        (
+            "POST",
+            format!("/api/admin/documents/{nothing}/reject"),
+            Some(&reject),
+            [401, 403, 403, 403, 403, 404],
+        ),
+        (
+            "POST",
+            "/api/client/documents".to_owned(),
+            None,
+            [401, 403, 403, 403, 400, 403],
+        ),
+        (
+            "GET",
+            format!("/api/client/documents/{nothing}/download"),
+            None,
+            [401, 403, 403, 403, 404, 403],
+        ),
         (
             "POST",
             "/api/auth/logout".to_owned(),
@@ -134,6 +213,7 @@ async fn the_route_guard_matrix() {
             [401, 204, 204, 403, 204, 204],
         ),
     ];
+    let mut wrong = Vec::new();
     for (method, path, body, expected) in &routes {
         for ((caller, token), status) in callers.iter().zip(expected) {
             let mut request = app
@@ -145,10 +225,40 @@ async fn the_route_guard_matrix() {
             if let Some(body) = body {
                 request = request.json(body);
             }
-            let response = request.send().await.unwrap();
-            assert_eq!(response.status().as_u16(), *status, "{caller}: {method} {path}");
+            let got = request.send().await.unwrap().status().as_u16();
+            if got != *status {
+                wrong.push(format!("{caller}: {method} {path}: {got}, expected {status}"));
+            }
         }
     }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+
+    // The matrix and the public routes together are every route the OpenAPI document describes,
+    // and nothing it does not.
+    let doc: Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    let documented: std::collections::BTreeSet<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .unwrap()
+                .keys()
+                .map(move |method| (method.to_uppercase(), path.clone()))
+        })
+        .collect();
+    let mut tabled = std::collections::BTreeSet::new();
+    for (method, path, _, _) in &routes {
+        let pattern = documented
+            .iter()
+            .find(|(m, pattern)| m == method && matches_pattern(pattern, path))
+            .unwrap_or_else(|| panic!("{method} {path} in the matrix is not in the OpenAPI document"));
+        tabled.insert(pattern.clone());
+    }
+    for (method, pattern) in PUBLIC_ROUTES {
+        tabled.insert(((*method).to_owned(), (*pattern).to_owned()));
+    }
+    assert_eq!(documented, tabled, "the OpenAPI document and the route table differ");
 
     // In production an admin session without a second factor is refused on admin routes.
     let production = spawn_app(Backend::Sqlite, PRODUCTION).await.unwrap();
