@@ -1,7 +1,11 @@
-# The production image: a release build of the one binary on a small Debian base.
+# The production image: a stripped release build of the one binary on a slim Debian base.
+# Back up /var/lib/compliance-vault with `compliance-vault backup` (docs/operations.md).
 FROM rust:1.95-bookworm AS build
 WORKDIR /src
 COPY . .
+# The image carries no debug information: symbols stripped (line tables stay in
+# local release builds for backtraces).
+ENV CARGO_PROFILE_RELEASE_DEBUG=false CARGO_PROFILE_RELEASE_STRIP=symbols
 RUN cargo build --release --locked -p compliance-vault
 
 FROM debian:bookworm-slim

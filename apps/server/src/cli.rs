@@ -1,5 +1,5 @@
 //! The command line: `serve`, `migrate`, `jobs`, `audit verify|export`, `admin`, `compliance check`,
-//! `pack verify`, `stripe sign-event`.
+//! `pack verify`, `backup`, `restore`, `stripe sign-event`.
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
@@ -48,6 +48,20 @@ pub enum Command {
     Pack {
         #[command(subcommand)]
         command: PackCommand,
+    },
+    /// Back up what the server keeps in files into a new directory: the SQLite database (a
+    /// consistent copy, while it serves), the local documents and the keys generated into the
+    /// data directory, with a manifest of SHA-256s. PostgreSQL and S3 are named, not copied.
+    Backup {
+        /// A new or empty directory.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Restore a backup into the configured, empty data directory, checking every file against
+    /// the manifest first and the audit chain after.
+    Restore {
+        #[arg(long)]
+        from: std::path::PathBuf,
     },
     /// Stripe helpers for operators testing webhooks by hand.
     Stripe {

@@ -46,6 +46,8 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Serve => serve(&settings).await,
         Command::Migrate => migrate(&settings).await,
         Command::Demo => crate::demo::command(&settings).await,
+        Command::Backup { to } => crate::backup::backup(&settings, &to).await,
+        Command::Restore { from } => crate::backup::restore(&settings, &from).await,
         Command::Jobs {
             command: JobsCommand::Daily { as_of, dry_run },
         } => crate::jobs::command(&settings, domain::JobKind::Daily, as_of.as_deref(), dry_run).await,

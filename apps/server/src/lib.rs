@@ -3,6 +3,7 @@
 //! that names concrete adapters.
 
 pub mod audit_export;
+pub mod backup;
 pub mod bounded;
 pub mod cli;
 pub mod clock;

@@ -99,8 +99,9 @@ pub fn session_signer(settings: &Settings) -> anyhow::Result<SessionSigner> {
 }
 
 /// Where development keys are kept when their settings are unset.
-const TOTP_KEY_FILE: &str = "totp-encryption.key";
-const PACK_KEY_FILE: &str = "pack-signing.key";
+/// The keys generated into the data directory in development (and kept by `backup`).
+pub const TOTP_KEY_FILE: &str = "totp-encryption.key";
+pub const PACK_KEY_FILE: &str = "pack-signing.key";
 
 /// A key given in its setting, or in development one generated once into the data directory
 /// as `file` (production refuses to start without the setting).

@@ -76,10 +76,15 @@ impl Drop for TempDir {
 /// configured (the test skips, saying so). `extra` overrides settings. With `TEST_LOG=1` the
 /// servers' logs are printed (one subscriber for the whole test binary; `RUST_LOG` picks levels).
 pub async fn spawn_app(backend: Backend, extra: &[(&str, &str)]) -> Option<TestApp> {
+    let dir = std::env::temp_dir().join(format!("cv-api-{}", uuid::Uuid::new_v4().simple()));
+    spawn_app_in(dir, backend, extra).await
+}
+
+/// [`spawn_app`] on the data directory `dir`, which may already hold a database (a restore).
+pub async fn spawn_app_in(dir: PathBuf, backend: Backend, extra: &[(&str, &str)]) -> Option<TestApp> {
     if std::env::var_os("TEST_LOG").is_some() {
         compliance_vault::telemetry::init(compliance_vault::config::LogFormat::Pretty);
     }
-    let dir = std::env::temp_dir().join(format!("cv-api-{}", uuid::Uuid::new_v4().simple()));
     let mut vars: HashMap<String, String> = HashMap::from([
         ("BIND_ADDR".into(), "127.0.0.1:0".into()),
         ("DATA_DIR".into(), dir.display().to_string()),

@@ -6,6 +6,7 @@
 
 mod access;
 mod access_helpers;
+mod backup;
 mod browser;
 mod calls;
 mod console;

@@ -110,6 +110,20 @@ impl SqliteStore {
         &self.writer
     }
 
+    /// Writes a consistent copy of the whole database into the new file `path` (`VACUUM INTO`)
+    /// while the store goes on serving: readers and the writer are not held up.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the copy cannot be written (the file exists, the disk is full).
+    pub async fn backup_into(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        sqlx::query("VACUUM INTO $1")
+            .bind(path.to_string_lossy().into_owned())
+            .execute(&self.pool)
+            .await
+            .map_err(fail("backup_into"))?;
+        Ok(())
+    }
+
     /// Closes every connection; later calls fail.
     pub async fn close(&self) {
         self.writer.close().await;
