@@ -99,3 +99,8 @@ bench-pack runs="20":
 # The daily job over CLIENTS generated clients (10 requirements each) on PostgreSQL: wall time and peak RSS, beside a bare scan.
 bench-jobs clients="100000":
     scripts/bench-jobs.sh {{clients}} {{pg_url}}
+
+# Fuzz each target for SECONDS (cargo-fuzz on the stable toolchain); the corpus and any crash
+# are replayed by `cargo test -p compliance-vault --test fuzz_corpus`.
+fuzz seconds="60":
+    scripts/fuzz.sh {{seconds}}

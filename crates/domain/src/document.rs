@@ -81,7 +81,10 @@ impl DisplayName {
             .map(|c| if matches!(c, '"' | ';' | '\\') { '_' } else { c })
             .take(Self::MAX_CHARS)
             .collect();
-        let trimmed = cleaned.trim().trim_start_matches('.');
+        // Leading dots and spaces together (". .x" is "x"), so a label is its own label.
+        let trimmed = cleaned
+            .trim_start_matches(|c: char| c == '.' || c.is_whitespace())
+            .trim_end();
         if trimmed.is_empty() {
             Self("document".into())
         } else {
@@ -188,6 +191,9 @@ mod tests {
             "Gas Safety 2026.pdf"
         );
         assert_eq!(DisplayName::from_client("../../etc/passwd").as_str(), "passwd");
+        // Found by the file_name fuzz target: a dot, a space, an invalid byte.
+        assert_eq!(DisplayName::from_client(". \u{FFFD}").as_str(), "\u{FFFD}");
+        assert_eq!(DisplayName::from_client(". . .x").as_str(), "x");
         assert_eq!(DisplayName::from_client("C:\\Users\\a\\cert.pdf").as_str(), "cert.pdf");
         assert_eq!(DisplayName::from_client("a\0b\r\nc.pdf").as_str(), "abc.pdf");
         assert_eq!(
