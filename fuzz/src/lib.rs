@@ -14,6 +14,8 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("compliance_check", compliance_check),
     ("file_name", file_name),
     ("pdf_text", pdf_text),
+    ("stripe_signature", stripe_signature),
+    ("intake_body", intake_body),
 ];
 
 /// `compliance check`'s input: any text is evaluated or refused, never a panic.
@@ -47,4 +49,30 @@ pub fn file_name(data: &[u8]) {
 /// aborts even on one the reader would catch).
 pub fn pdf_text(data: &[u8]) {
     let _ = adapter_pdf::PdfText.text_of(FileType::Pdf, data);
+}
+
+/// A `Stripe-Signature` header (the first line) over a payload (the rest): checked or refused,
+/// never a panic; and the payload signed properly always passes.
+pub fn stripe_signature(data: &[u8]) {
+    const SECRET: &str = "whsec_fuzz";
+    const NOW: i64 = 1_796_000_000;
+    let split = data.iter().position(|b| *b == b'\n').unwrap_or(data.len());
+    let (header, payload) = (
+        String::from_utf8_lossy(&data[..split]),
+        data.get(split + 1..).unwrap_or_default(),
+    );
+    let _ = adapter_stripe::verify(payload, Some(&header), SECRET, NOW, 300);
+    let signed = adapter_stripe::sign(payload, SECRET, NOW);
+    assert!(adapter_stripe::verify(payload, Some(&signed), SECRET, NOW, 300).is_ok());
+}
+
+/// An intake body as JSON: parsed into an intake or refused with its field errors, never a
+/// panic, and every refusal names at least one field.
+pub fn intake_body(data: &[u8]) {
+    let Ok(body) = serde_json::from_slice::<serde_json::Value>(data) else {
+        return;
+    };
+    if let Err(errors) = vault_http::api::intake::parse_intake(&body) {
+        assert!(!errors.is_empty(), "a refusal names its fields");
+    }
 }
