@@ -25,11 +25,6 @@ monitoring-check:
     promtool check rules docs/monitoring/alerts.yml
     promtool test rules docs/monitoring/alerts_test.yml
 
-# Schemathesis against a live server on a fresh SQLite directory (no 5xx, every response in its schema).
-schemathesis examples="15":
-    cargo build -p compliance-vault
-    SCHEMATHESIS_EXAMPLES={{examples}} .ci/schemathesis
-
 # What CI runs.
 ci:
     bash .ci/run

@@ -188,6 +188,7 @@ pub struct QueuedMessage {
     request_body = ManualEmailRequest,
     responses(
         (status = 202, description = "Queued for sending", body = QueuedMessage),
+        (status = 400, description = "The body is not an email request", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),

@@ -57,6 +57,7 @@ where
     request_body = VerifyRequest,
     responses(
         (status = 200, description = "Verified", body = DocumentView),
+        (status = 400, description = "The body is not a verification", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such document", body = Problem, content_type = "application/problem+json"),
@@ -102,6 +103,7 @@ pub async fn verify(
     request_body = RejectRequest,
     responses(
         (status = 200, description = "Rejected", body = DocumentView),
+        (status = 400, description = "The body is not a rejection", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such document", body = Problem, content_type = "application/problem+json"),

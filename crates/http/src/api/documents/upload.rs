@@ -77,6 +77,7 @@ fn created(document: &domain::Document) -> HttpResponse {
     request_body(content = String, content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "Stored, PENDING review", body = Uploaded),
+        (status = 400, description = "Not a multipart body, or the upload was cut short", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such client or property", body = Problem, content_type = "application/problem+json"),
