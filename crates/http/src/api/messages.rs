@@ -143,6 +143,7 @@ fn parse_filter(query: &MessageQuery) -> Result<(MessageFilter, u32, u32), ApiEr
     params(MessageQuery),
     responses(
         (status = 200, description = "One page of messages", body = MessageList),
+        (status = 400, description = "`page` or `per_page` is not a whole number that fits (`invalid_query`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A filter or page parameter is invalid", body = Problem, content_type = "application/problem+json"),
