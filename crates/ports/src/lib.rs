@@ -43,6 +43,6 @@ pub use provisioning::{NewPortalAccount, ProvisionOutcome, ProvisioningRepositor
 pub use rate_limit::{RateDecision, RateLimitError, RateLimiter, RateLimiterUsage};
 pub use store::{ClientRepository, CreateClientError, HealthCheck, PropertyRepository, Store};
 pub use users::{
-    CreateUserError, PasswordTokenRepository, SecondFactorRepository, SessionRepository, StatusChange, UseTokenError,
-    UserRepository,
+    CreateUserError, PasswordTokenRepository, SecondFactorRepository, SessionPrincipal, SessionRepository,
+    StatusChange, UseTokenError, UserRepository,
 };

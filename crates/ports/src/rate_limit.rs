@@ -56,6 +56,12 @@ pub trait RateLimiter: Send + Sync + std::fmt::Debug {
         None
     }
 
-    /// `memory` or `redis`, for the health report.
+    /// `memory` or `redis`, for the health report: the limiter counting now.
     fn name(&self) -> &'static str;
+
+    /// True while a limiter meant to be shared cannot reach its store and counts on this
+    /// instance alone, so each instance allows the limit by itself.
+    fn degraded(&self) -> bool {
+        false
+    }
 }

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::{
-    Email, NewAuditEntry, OutgoingEmail, PasswordToken, PortalUser, SecondFactor, StoredPasswordHash, UserId,
+    Client, Email, NewAuditEntry, OutgoingEmail, PasswordToken, PortalUser, SecondFactor, StoredPasswordHash, UserId,
     UserStatus,
 };
 
@@ -180,7 +180,24 @@ pub trait SessionRepository: Send + Sync {
         audit: &NewAuditEntry,
     ) -> Result<(), StoreError>;
 
+    /// Everything a request's session is checked against, in one read: the user, whether this
+    /// session was ended, and the user's client if it has one. `None` for an unknown user.
+    ///
     /// # Errors
     /// [`StoreError`] when the store fails.
-    async fn is_session_revoked(&self, session_id: uuid::Uuid) -> Result<bool, StoreError>;
+    async fn session_principal(
+        &self,
+        user: UserId,
+        session_id: uuid::Uuid,
+    ) -> Result<Option<SessionPrincipal>, StoreError>;
+}
+
+/// What [`SessionRepository::session_principal`] reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionPrincipal {
+    pub user: PortalUser,
+    /// True when this session was ended before it expires.
+    pub session_revoked: bool,
+    /// The user's client, when the user has one and it exists.
+    pub client: Option<Client>,
 }

@@ -13,7 +13,7 @@ use ports::{
     MessageFilter, MessagePage, MessageRecord, MessageRepository, PasswordTokenRepository, PaymentEvent,
     PaymentEventRepository, PropertyEvidence, PropertyRepository, ProvisionOutcome, ProvisioningRepository,
     ProvisioningWrite, RateDecision, RateLimitError, RateLimiter, ReviewError, RunEnd, SecondFactorRepository,
-    SessionRepository, StoreError, UseTokenError, UserQuery, UserRepository, WriteEvidenceError,
+    SessionPrincipal, SessionRepository, StoreError, UseTokenError, UserQuery, UserRepository, WriteEvidenceError,
 };
 
 mockall::mock! {
@@ -123,7 +123,7 @@ mockall::mock! {
     #[async_trait]
     impl SessionRepository for Store {
         async fn revoke_session(&self, session_id: uuid::Uuid, user: UserId, expires_at: DateTime<Utc>, now: DateTime<Utc>, audit: &NewAuditEntry) -> Result<(), StoreError>;
-        async fn is_session_revoked(&self, session_id: uuid::Uuid) -> Result<bool, StoreError>;
+        async fn session_principal(&self, user: UserId, session_id: uuid::Uuid) -> Result<Option<SessionPrincipal>, StoreError>;
     }
 
     #[async_trait]
@@ -146,6 +146,7 @@ mockall::mock! {
         async fn check(&self, key: &str, limit: u32, window: std::time::Duration) -> Result<RateDecision, RateLimitError>;
         fn usage(&self) -> Option<ports::RateLimiterUsage>;
         fn name(&self) -> &'static str;
+        fn degraded(&self) -> bool;
     }
 }
 

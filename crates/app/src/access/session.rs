@@ -3,6 +3,7 @@
 
 use domain::{Actor, ActorRole, AuditAction, Client, NewAuditEntry, PortalUser};
 use identity::SessionClaims;
+use ports::SessionPrincipal;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -87,13 +88,19 @@ async fn check(s: AccessServices<'_>, token: Option<&str>, guard: Guard) -> Resu
     let Some(claims) = token.and_then(|t| s.sessions.verify(t, s.clock.now()).ok()) else {
         return Ok(Err((Refusal::NotSignedIn, None)));
     };
-    let Some(user) = s.store.get_user(claims.user_id()).await? else {
+    // One read for the user, the session's revocation and the client: every request pays it.
+    let Some(principal) = s.store.session_principal(claims.user_id(), claims.session_id()).await? else {
         return Ok(Err((Refusal::NotSignedIn, None)));
     };
+    let SessionPrincipal {
+        user,
+        session_revoked,
+        client,
+    } = principal;
     if let Err(refusal) = session_guard(&user, claims.issued_at()) {
         return Ok(Err((refusal, Some(user))));
     }
-    if s.store.is_session_revoked(claims.session_id()).await? {
+    if session_revoked {
         return Ok(Err((Refusal::SessionEnded, Some(user))));
     }
     let issued = claims.issued_at();
@@ -102,13 +109,7 @@ async fn check(s: AccessServices<'_>, token: Option<&str>, guard: Guard) -> Resu
         Guard::Admin { second_factor_required } => {
             (admin_guard(&user, issued, claims.mfa(), second_factor_required), None)
         }
-        Guard::Client => {
-            let client = match user.client_id {
-                Some(id) => s.store.get_client(id).await?,
-                None => None,
-            };
-            (client_guard(&user, client.as_ref(), issued), client)
-        }
+        Guard::Client => (client_guard(&user, client.as_ref(), issued), client),
     };
     Ok(match verdict {
         Ok(()) if guard == Guard::Client && client.is_none() => Err((Refusal::NotProvisioned, Some(user))),

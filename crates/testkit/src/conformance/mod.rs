@@ -47,6 +47,7 @@ macro_rules! store_conformance_tests {
             disabling_a_user_ends_its_sessions,
             the_last_active_admin_cannot_be_disabled_even_by_a_race,
             a_revoked_session_stays_revoked_until_it_would_have_expired,
+            the_session_principal_is_the_user_with_its_client,
             a_second_factor_code_and_a_recovery_code_each_work_once,
             a_clear_second_factor_is_found_and_replaced_only_if_unchanged,
             disabling_a_user_revokes_its_password_links,

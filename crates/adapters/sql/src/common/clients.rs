@@ -101,22 +101,34 @@ fn optional_text(row: &Row, column: &str) -> Result<Option<BoundedText>, StoreEr
 }
 
 pub(crate) fn client_from_row(row: &Row) -> Result<Client, StoreError> {
+    client_from_columns(row, "")
+}
+
+/// The client in `row` whose columns are named `{prefix}{column}` (a join's aliases).
+pub(crate) fn client_from_columns(row: &Row, prefix: &str) -> Result<Client, StoreError> {
+    let name = |column: &'static str| -> std::borrow::Cow<'static, str> {
+        if prefix.is_empty() {
+            column.into()
+        } else {
+            format!("{prefix}{column}").into()
+        }
+    };
     Ok(Client {
-        id: ClientId::from_uuid(uuid(row, "id")?),
+        id: ClientId::from_uuid(uuid(row, &name("id"))?),
         details: NewClient {
-            full_name: text(row, "full_name")?,
-            email: Email::parse(&col::<String>(row, "email")?).map_err(|e| corrupt("email", e))?,
-            client_type: parsed(row, "client_type")?,
-            company_name: optional_text(row, "company_name")?,
-            phone: optional_text(row, "phone")?,
-            preferred_contact: parsed(row, "preferred_contact")?,
-            billing_plan: parsed(row, "billing_plan")?,
-            consent_communications: col(row, "consent_communications")?,
+            full_name: text(row, &name("full_name"))?,
+            email: Email::parse(&col::<String>(row, &name("email"))?).map_err(|e| corrupt("email", e))?,
+            client_type: parsed(row, &name("client_type"))?,
+            company_name: optional_text(row, &name("company_name"))?,
+            phone: optional_text(row, &name("phone"))?,
+            preferred_contact: parsed(row, &name("preferred_contact"))?,
+            billing_plan: parsed(row, &name("billing_plan"))?,
+            consent_communications: col(row, &name("consent_communications"))?,
         },
-        onboarding_status: parsed(row, "onboarding_status")?,
-        subscription_status: parsed(row, "subscription_status")?,
-        created_at: col(row, "created_at")?,
-        updated_at: col(row, "updated_at")?,
+        onboarding_status: parsed(row, &name("onboarding_status"))?,
+        subscription_status: parsed(row, &name("subscription_status"))?,
+        created_at: col(row, &name("created_at"))?,
+        updated_at: col(row, &name("updated_at"))?,
     })
 }
 

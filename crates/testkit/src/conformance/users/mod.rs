@@ -245,12 +245,42 @@ pub async fn the_last_active_admin_cannot_be_disabled_even_by_a_race(h: &impl St
     }
 }
 
+/// Whether the store reads `session` of `user` as ended.
+async fn revoked(store: &dyn Store, user: &PortalUser, session: Uuid) -> bool {
+    let principal = store.session_principal(user.id, session).await.unwrap().unwrap();
+    principal.session_revoked
+}
+
+pub async fn the_session_principal_is_the_user_with_its_client(h: &impl StoreHarness) {
+    let store = h.store();
+    let now = Utc::now();
+    let user = invited_user(&*store, now).await;
+    let client_id = user.client_id.unwrap();
+    let principal = store.session_principal(user.id, Uuid::new_v4()).await.unwrap().unwrap();
+    assert_eq!(principal.user, store.get_user(user.id).await.unwrap().unwrap());
+    assert_eq!(principal.client, store.get_client(client_id).await.unwrap());
+    assert!(principal.client.is_some());
+    assert!(!principal.session_revoked);
+
+    let admin = active_admin(&*store, now).await;
+    let principal = store
+        .session_principal(admin.id, Uuid::new_v4())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(principal.user, store.get_user(admin.id).await.unwrap().unwrap());
+    assert_eq!(principal.client, None, "an admin has no client");
+
+    let stranger = UserId::from_uuid(Uuid::new_v4());
+    assert_eq!(store.session_principal(stranger, Uuid::new_v4()).await.unwrap(), None);
+}
+
 pub async fn a_revoked_session_stays_revoked_until_it_would_have_expired(h: &impl StoreHarness) {
     let store = h.store();
     let now = Utc::now();
     let user = invited_user(&*store, now).await;
     let (session, other) = (Uuid::new_v4(), Uuid::new_v4());
-    assert!(!store.is_session_revoked(session).await.unwrap());
+    assert!(!revoked(&*store, &user, session).await);
     let logout = || audit(AuditAction::LoggedOut, user.client_id);
     store
         .revoke_session(session, user.id, now + Duration::hours(8), now, &logout())
@@ -260,11 +290,8 @@ pub async fn a_revoked_session_stays_revoked_until_it_would_have_expired(h: &imp
         .revoke_session(session, user.id, now + Duration::hours(8), now, &logout())
         .await
         .unwrap();
-    assert!(
-        store.is_session_revoked(session).await.unwrap(),
-        "revoking twice is harmless"
-    );
-    assert!(!store.is_session_revoked(other).await.unwrap());
+    assert!(revoked(&*store, &user, session).await, "revoking twice is harmless");
+    assert!(!revoked(&*store, &user, other).await);
 
     // A later revocation forgets those whose session has expired by then.
     let later = now + Duration::hours(9);
@@ -272,6 +299,6 @@ pub async fn a_revoked_session_stays_revoked_until_it_would_have_expired(h: &imp
         .revoke_session(other, user.id, later + Duration::hours(8), later, &logout())
         .await
         .unwrap();
-    assert!(!store.is_session_revoked(session).await.unwrap());
-    assert!(store.is_session_revoked(other).await.unwrap());
+    assert!(!revoked(&*store, &user, session).await);
+    assert!(revoked(&*store, &user, other).await);
 }
