@@ -26,7 +26,7 @@ use crate::clock::SystemClock;
 use crate::config::{DocumentStorage, MailSettings, MailTransport, Settings};
 use crate::extraction::ExtractionPool;
 use crate::mail_worker::MailWorker;
-use crate::rate_limit::InMemoryRateLimiter;
+use crate::rate_limit::{FallbackRateLimiter, InMemoryRateLimiter};
 use crate::sealer;
 use crate::security::{Argon2Hasher, OsRandom};
 use identity::{SessionSigner, TotpKey};
@@ -61,7 +61,8 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<(Arc<dyn Store>, 
     }
 }
 
-/// The rate limiter: Redis, shared by every instance, when `REDIS_URL` is set; else in memory.
+/// The rate limiter: Redis, shared by every instance, when `REDIS_URL` is set, with this
+/// instance's memory standing in while Redis is away; else in memory.
 ///
 /// # Errors
 /// When Redis is configured but cannot be reached.
@@ -71,7 +72,8 @@ pub async fn open_rate_limiter(settings: &Settings) -> anyhow::Result<Arc<dyn Ra
             let limiter = RedisRateLimiter::connect(url.expose_secret(), &settings.redis_key_prefix)
                 .await
                 .context("connecting to Redis (REDIS_URL)")?;
-            Ok(Arc::new(limiter))
+            let local = InMemoryRateLimiter::with_capacity(settings.limits.rate_limit_capacity);
+            Ok(Arc::new(FallbackRateLimiter::new(limiter, local)))
         }
         None => Ok(Arc::new(InMemoryRateLimiter::with_capacity(
             settings.limits.rate_limit_capacity,

@@ -150,6 +150,7 @@ pub async fn scrape(state: web::Data<AppState>, request: HttpRequest) -> HttpRes
     };
     let mut text = String::new();
     let encoded = encode_registry(&mut text, &store_registry(&figures))
+        .and_then(|()| encode_registry(&mut text, &instance_registry(&state)))
         .and_then(|()| encode_registry(&mut text, &state.metrics.registry))
         .and_then(|()| encode_eof(&mut text));
     match encoded {
@@ -159,6 +160,19 @@ pub async fn scrape(state: web::Data<AppState>, request: HttpRequest) -> HttpRes
             HttpResponse::InternalServerError().finish()
         }
     }
+}
+
+/// This instance's state at the scrape.
+fn instance_registry(state: &AppState) -> Registry {
+    let mut registry = Registry::with_prefix(PREFIX);
+    let degraded = Gauge::<i64>::default();
+    degraded.set(i64::from(state.rate_limiter.degraded()));
+    registry.register(
+        "rate_limiter_degraded",
+        "1 while Redis is configured but unreachable and this instance counts its rate limits alone",
+        degraded,
+    );
+    registry
 }
 
 /// A fresh registry holding the store's figures as read for this scrape.

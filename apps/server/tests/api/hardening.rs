@@ -78,7 +78,7 @@ async fn a_full_rate_limiter_refuses_new_sign_in_keys_while_intake_goes_on_and_h
     let health: Value = app.get("/api/health").await.json().await.unwrap();
     assert_eq!(
         health["rate_limiter"],
-        json!({ "backend": "memory", "keys": 5, "capacity": 5, "full": true })
+        json!({ "backend": "memory", "keys": 5, "capacity": 5, "full": true, "degraded": false })
     );
     let intake = app
         .http

@@ -7,7 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use ports::{RateDecision, RateLimitError, RateLimiter};
 use redis::Script;
-use redis::aio::ConnectionManager;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 /// Counts allowed attempts in a sorted set scored by time (milliseconds). Refused attempts are
 /// not added, matching the port's contract. Returns {1, remaining} or {0, retry_after_ms}.
@@ -53,7 +53,14 @@ impl RedisRateLimiter {
     /// [`RateLimitError`] when the URL is malformed or Redis cannot be reached now.
     pub async fn connect(url: &str, key_prefix: &str) -> Result<Self, RateLimitError> {
         let client = redis::Client::open(url).map_err(|e| RateLimitError::Unavailable(e.into()))?;
-        let connection = ConnectionManager::new(client)
+        // Fail fast rather than queue behind reconnection attempts: the server counts on its own
+        // memory while Redis is away and tries again soon after.
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_millis(500)))
+            .set_response_timeout(Some(Duration::from_millis(500)))
+            .set_number_of_retries(1)
+            .set_max_delay(Duration::from_secs(1));
+        let connection = ConnectionManager::new_with_config(client, config)
             .await
             .map_err(|e| RateLimitError::Unavailable(e.into()))?;
         Ok(Self {

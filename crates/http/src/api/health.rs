@@ -77,6 +77,9 @@ pub struct RateLimiterHealth {
     /// True when no new key fits: new sign-in, link and second-factor limits refuse with 429
     /// until keys expire. At that scale, share limits through Redis.
     pub full: bool,
+    /// True while Redis is configured but unreachable: this instance counts its limits alone
+    /// (`backend` is then `memory`) and goes back to Redis when it answers.
+    pub degraded: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -127,6 +130,7 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
                 keys: usage.map(|u| u.keys),
                 capacity: usage.map(|u| u.capacity),
                 full: usage.is_some_and(|u| u.is_full()),
+                degraded: state.rate_limiter.degraded(),
             }
         },
         jobs: store.jobs.as_deref().map(JobsHealth::from_app),
@@ -182,6 +186,7 @@ mod tests {
                 let mut limiter = MockRateLimiter::new();
                 limiter.expect_usage().return_const(None);
                 limiter.expect_name().return_const("memory");
+                limiter.expect_degraded().return_const(false);
                 limiter
             }),
             intake_limits: app::onboarding::IntakeLimits::default(),

@@ -1,0 +1,8 @@
+//! The rate limiters the server wires: in memory for one instance, and Redis shared by several
+//! with this instance's own memory standing in while Redis is away.
+
+mod fallback;
+mod memory;
+
+pub use fallback::{FallbackRateLimiter, PROBE_EVERY, SHARED_TIMEOUT};
+pub use memory::{DEFAULT_CAPACITY, InMemoryRateLimiter};
