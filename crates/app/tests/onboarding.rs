@@ -10,7 +10,7 @@ use app::mail::Links;
 use app::onboarding::{IntakeLimits, OnboardingServices, SubmitIntakeError, submit_intake};
 use domain::{Actor, AuditAction, OnboardingStatus, RequestId};
 use mockall::predicate::{always, eq};
-use ports::{CreateClientError, RateDecision, RateLimitError, StoreError};
+use ports::{Clock, CreateClientError, RateDecision, RateLimitError, StoreError};
 use testkit::FixedClock;
 use testkit::fixtures::intake;
 use testkit::mocks::{MockRateLimiter, MockStore};
@@ -183,5 +183,35 @@ async fn each_onboarding_status_leads_to_its_next_step() {
         .await
         .unwrap()
         .is_none()
+    );
+}
+
+#[tokio::test]
+async fn provisioning_while_the_database_is_away_is_left_to_resume_not_marked_failed() {
+    let clock = FixedClock::default();
+    let limiter = MockRateLimiter::new();
+    let (mut client, properties) = testkit::fixtures::stored_client("paid@example.com", 2, clock.now());
+    client.onboarding_status = OnboardingStatus::Provisioning;
+    client.subscription_status = domain::SubscriptionStatus::Active;
+    let client_id = client.id;
+    let mut store = MockStore::new();
+    store.expect_get_client().returning(move |_| Ok(Some(client.clone())));
+    store
+        .expect_list_properties()
+        .returning(move |_| Ok(properties.clone()));
+    store.expect_list_requirements().returning(|_| Ok(Vec::new()));
+    store.expect_find_user_by_email().returning(|_| Ok(None));
+    store
+        .expect_provision()
+        .times(1)
+        .returning(|_| Err(StoreError::unavailable("provision", "pool timed out")));
+    store.expect_record_provisioning_failure().never();
+    let outcome = app::onboarding::provision_client(services(&store, &clock, &limiter), client_id, &ctx()).await;
+    assert!(
+        matches!(
+            outcome,
+            Err(app::onboarding::ProvisionError::Store(StoreError::Unavailable { .. }))
+        ),
+        "{outcome:?}"
     );
 }

@@ -5,10 +5,10 @@
 
 use std::time::Duration;
 
-use domain::{EmailContent, OutgoingEmail, PasswordToken, TokenKind, UserStatus};
+use domain::{EmailContent, MessageId, OutgoingEmail, PasswordToken, TokenKind, UserStatus};
 use futures_util::StreamExt;
 use identity::{RandomSource, issue_token};
-use ports::{ClaimedEmail, Clock, Mailer, SendError, Store, StoreError};
+use ports::{ClaimedEmail, Clock, Delivery, Mailer, SendError, Store, StoreError};
 use uuid::Uuid;
 
 /// How the worker paces itself and when it gives up.
@@ -169,6 +169,23 @@ pub async fn drain(s: DeliveryServices<'_>) -> Result<DeliveryReport, StoreError
     }
 }
 
+/// Records a sent email, retrying while the store is unavailable for up to half the lease: an
+/// outcome lost here would have the email claimed and sent again when its lease ends, so a
+/// database restart must not double a message.
+async fn record_sent(s: DeliveryServices<'_>, id: MessageId, delivery: &Delivery) -> Result<bool, StoreError> {
+    let give_up = tokio::time::Instant::now() + s.policy.lease / 2;
+    let mut pause = Duration::from_millis(100);
+    loop {
+        match s.store.record_sent(id, delivery, s.clock.now()).await {
+            Err(StoreError::Unavailable { .. }) if tokio::time::Instant::now() + pause < give_up => {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_secs(2));
+            }
+            other => return other,
+        }
+    }
+}
+
 async fn deliver_one(s: DeliveryServices<'_>, claimed: ClaimedEmail) -> Result<DeliveryReport, StoreError> {
     let mut report = DeliveryReport {
         claimed: 1,
@@ -182,7 +199,7 @@ async fn deliver_one(s: DeliveryServices<'_>, claimed: ClaimedEmail) -> Result<D
     let email = &claimed.email;
     match sent {
         Ok(delivery) => {
-            s.store.record_sent(email.id, &delivery, s.clock.now()).await?;
+            record_sent(s, email.id, &delivery).await?;
             tracing::info!(message_id = %email.id, template = %email.content.alias(), mailer = s.mailer.name(), "email sent");
             report.sent = 1;
         }

@@ -88,6 +88,13 @@ pub async fn provision_client(
     };
     match s.store.provision(&write).await {
         Ok(outcome) => Ok(outcome),
+        // The database is away: nothing was written and the client stays PROVISIONING, so the
+        // payment's redelivery (answered 5xx meanwhile) resumes it. FAILED is for runs that
+        // a retry would not mend.
+        Err(error @ StoreError::Unavailable { .. }) => {
+            tracing::warn!(client_id = %client_id, error = ?error, "provisioning waits for the database");
+            Err(ProvisionError::Store(error))
+        }
         Err(error) => {
             let reason = with_causes(&error);
             tracing::error!(client_id = %client_id, error = ?error, "provisioning failed");
