@@ -12,6 +12,8 @@
 // A benchmark reports on stdout and stops at the first failure.
 #![allow(clippy::print_stdout, clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -30,23 +32,12 @@ struct Record {
     unpaid: u64,
 }
 
+/// Pays for `client_id`, redelivering the same event as Stripe does until it answers 200.
 async fn pay(http: &reqwest::Client, base: &str, secret: &str, client_id: &str) -> bool {
-    let event = serde_json::to_vec(&json!({
-        "id": format!("evt_{}", uuid::Uuid::new_v4().simple()), "type": "checkout.session.completed",
-        "created": chrono::Utc::now().timestamp(),
-        "data": {"object": {"client_reference_id": client_id, "payment_status": "paid"}}
-    }))
-    .unwrap();
+    let event_id = support::new_event_id();
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
-        let signature = adapter_stripe::sign(&event, secret, chrono::Utc::now().timestamp());
-        let sent = http
-            .post(format!("{base}/api/webhook/stripe"))
-            .header("Stripe-Signature", signature)
-            .body(event.clone())
-            .send()
-            .await;
-        if sent.is_ok_and(|r| r.status() == 200) {
+        if support::pay(http, base, secret, client_id, &event_id).await == Some(200) {
             return true;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;

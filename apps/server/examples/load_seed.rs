@@ -41,19 +41,9 @@ pub fn upload_body(property_id: &str, requirement: &str) -> String {
 
 async fn pay(http: &reqwest::Client, base: &str, secret: &str, intake: Value) {
     let created = support::json_of(http.post(format!("{base}/api/intake/submit")).json(&intake)).await;
-    let client_id = created["client_id"].as_str().expect("a client id").to_owned();
-    let event = serde_json::to_vec(&json!({
-        "id": format!("evt_{}", uuid::Uuid::new_v4().simple()), "type": "checkout.session.completed",
-        "created": chrono::Utc::now().timestamp(),
-        "data": {"object": {"client_reference_id": client_id, "payment_status": "paid"}}
-    }))
-    .unwrap();
-    let signature = adapter_stripe::sign(&event, secret, chrono::Utc::now().timestamp());
-    let ack = http
-        .post(format!("{base}/api/webhook/stripe"))
-        .header("Stripe-Signature", signature)
-        .body(event);
-    assert_eq!(ack.send().await.unwrap().status(), 200);
+    let client_id = created["client_id"].as_str().expect("a client id");
+    let paid = support::pay(http, base, secret, client_id, &support::new_event_id()).await;
+    assert_eq!(paid, Some(200));
 }
 
 /// Each setup link in the outbox by address, once `count` of them have arrived; each file is read once.

@@ -23,18 +23,7 @@ pub async fn signed_up(
     let email = intake["email"].as_str().expect("an intake with an email");
     let created = json_of(http.post(format!("{base}/api/intake/submit")).json(intake)).await;
     let client_id = created["client_id"].as_str().unwrap().to_owned();
-    let event = serde_json::to_vec(&json!({
-        "id": format!("evt_{}", uuid::Uuid::new_v4().simple()), "type": "checkout.session.completed",
-        "created": chrono::Utc::now().timestamp(),
-        "data": {"object": {"client_reference_id": client_id, "payment_status": "paid"}}
-    }))
-    .unwrap();
-    let signature = adapter_stripe::sign(&event, secret, chrono::Utc::now().timestamp());
-    let ack = http
-        .post(format!("{base}/api/webhook/stripe"))
-        .header("Stripe-Signature", signature)
-        .body(event);
-    assert_eq!(ack.send().await.unwrap().status(), 200);
+    assert_eq!(pay(http, base, secret, &client_id, &new_event_id()).await, Some(200));
     let link = wait_for_link(data_dir, email).await;
     let token = link.split_once("token=").unwrap().1;
     let set = json!({"token": token, "password": PASSWORD});
@@ -46,6 +35,29 @@ pub async fn signed_up(
         .unwrap();
     assert_eq!(response.status(), 204);
     (sign_in(http, base, email, PASSWORD).await, client_id)
+}
+
+/// A fresh Stripe event id.
+pub fn new_event_id() -> String {
+    format!("evt_{}", uuid::Uuid::new_v4().simple())
+}
+
+/// Delivers `checkout.session.completed` for `client_id` as Stripe does, signed, with `event_id`
+/// (Stripe redelivers the same id): the status answered, `None` when no answer came.
+pub async fn pay(http: &reqwest::Client, base: &str, secret: &str, client_id: &str, event_id: &str) -> Option<u16> {
+    let event = serde_json::to_vec(&json!({
+        "id": event_id, "type": "checkout.session.completed", "created": chrono::Utc::now().timestamp(),
+        "data": {"object": {"client_reference_id": client_id, "payment_status": "paid"}}
+    }))
+    .unwrap();
+    let signature = adapter_stripe::sign(&event, secret, chrono::Utc::now().timestamp());
+    let sent = http
+        .post(format!("{base}/api/webhook/stripe"))
+        .header("Stripe-Signature", signature)
+        .body(event)
+        .send()
+        .await;
+    sent.ok().map(|response| response.status().as_u16())
 }
 
 /// The JSON a request answers.
