@@ -78,16 +78,7 @@ async fn setup_links(data_dir: &str, count: usize) -> HashMap<String, String> {
 
 /// Sets the password, signs in and uploads two pieces of evidence: the line for OUT_FILE.
 async fn sign_in_and_upload(http: &reqwest::Client, base: &str, email: &str, link: &str) -> String {
-    let token = link.split_once("token=").unwrap().1;
-    let set = json!({"token": token, "password": support::PASSWORD});
-    let response = http
-        .post(format!("{base}/api/auth/set-password"))
-        .json(&set)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 204);
-    let session = support::sign_in(http, base, email, support::PASSWORD).await;
+    let session = support::set_password_and_sign_in(http, base, email, link).await;
     let dashboard = support::dashboard(http, base, &session).await;
     let property_id = dashboard["properties"][0]["property_id"].as_str().unwrap().to_owned();
     for requirement in ["GAS_SAFETY", "EICR"] {

@@ -25,6 +25,11 @@ pub async fn signed_up(
     let client_id = created["client_id"].as_str().unwrap().to_owned();
     assert_eq!(pay(http, base, secret, &client_id, &new_event_id()).await, Some(200));
     let link = wait_for_link(data_dir, email).await;
+    (set_password_and_sign_in(http, base, email, &link).await, client_id)
+}
+
+/// Sets [`PASSWORD`] through the emailed `link`, then signs in: the session token.
+pub async fn set_password_and_sign_in(http: &reqwest::Client, base: &str, email: &str, link: &str) -> String {
     let token = link.split_once("token=").unwrap().1;
     let set = json!({"token": token, "password": PASSWORD});
     let response = http
@@ -34,7 +39,7 @@ pub async fn signed_up(
         .await
         .unwrap();
     assert_eq!(response.status(), 204);
-    (sign_in(http, base, email, PASSWORD).await, client_id)
+    sign_in(http, base, email, PASSWORD).await
 }
 
 /// A fresh Stripe event id.
