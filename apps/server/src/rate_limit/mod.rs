@@ -4,5 +4,5 @@
 mod fallback;
 mod memory;
 
-pub use fallback::{FallbackRateLimiter, PROBE_EVERY, SHARED_TIMEOUT};
+pub use fallback::FallbackRateLimiter;
 pub use memory::{DEFAULT_CAPACITY, InMemoryRateLimiter};
