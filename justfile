@@ -100,13 +100,10 @@ bench-jobs clients="100000":
 fuzz seconds="60":
     scripts/fuzz.sh {{seconds}}
 
-# Load from wrk on a second process: CLIENTS signed-in clients of 15 properties, the JSON and page
-# dashboards, a property page, uploads, intake and sign-in on SQLite and PostgreSQL; zero errors
-# or it fails; p50/p99, the /metrics scrape cost and pgbench's limit beside them (needs wrk, pgbench).
+# wrk over CLIENTS signed-in clients on six routes, SQLite and PostgreSQL; any error fails it (needs wrk, pgbench).
 load seconds="15" connections="64" clients="1000":
     scripts/load.sh {{seconds}} {{connections}} {{clients}} {{pg_url}}
 
-# Faults under load on a PostgreSQL and a Redis of the run's own: PostgreSQL stopped for GAP
-# seconds, Redis stopped, two instances on one database and Redis (needs redis-server, jq).
+# Faults under load on a PostgreSQL and Redis of its own: PostgreSQL and Redis stopped, two instances (needs redis-server, jq).
 chaos seconds="30" gap="5":
     scripts/chaos.sh {{seconds}} {{gap}}
