@@ -15,6 +15,7 @@ pub mod dates;
 mod describe;
 mod document;
 mod evaluate;
+mod fingerprint;
 pub mod gas;
 mod group;
 mod portfolio;
@@ -28,6 +29,7 @@ pub use check::{CheckInput, CheckInputError, CheckOutput, CheckedRequirement, ch
 pub use config::{AmberWindows, EngineConfig};
 pub use domain::{Rag, Status};
 pub use evaluate::{PropertyEvaluation, RequirementEvaluation, evaluate, evaluate_requirement};
+pub use fingerprint::engine_fingerprint;
 pub use portfolio::{PortfolioSummary, RagCounts, StatusCounts};
 pub use reason::{AlarmFinding, DueBasis, EpcFinding, GasCount, Reason};
 pub use reminders::{ReminderKey, ReminderPolicy, reminder_due};

@@ -10,6 +10,7 @@ use app::access::{AuthError, Authenticated, Guard, RefusedRouteInfo, SessionClai
 use chrono::{DateTime, Utc};
 use domain::{Client, PortalUser};
 use futures_util::future::LocalBoxFuture;
+use ports::PortfolioRead;
 
 use crate::api::problem::ApiError;
 use crate::state::AppState;
@@ -32,6 +33,14 @@ pub struct ClientSession {
     pub client: Client,
 }
 
+/// A [`ClientSession`] with its client's stored portfolio, read in the same statement: for the
+/// dashboard's routes, which are then one read.
+#[derive(Debug)]
+pub struct PortfolioSession {
+    pub client: ClientSession,
+    pub portfolio: PortfolioRead,
+}
+
 /// A session allowed on admin routes.
 #[derive(Debug)]
 pub struct AdminSession(pub SignedIn);
@@ -52,8 +61,9 @@ fn token(req: &HttpRequest) -> Option<String> {
     bearer.or_else(|| req.cookie(COOKIE).map(|c| c.value().to_owned()))
 }
 
-/// Authenticates the request under `guard`.
-async fn authenticate(req: &HttpRequest, guard: Guard) -> Result<Authenticated, ApiError> {
+/// Authenticates the request under `guard`; `with_portfolio` (client routes only), reading the
+/// client's stored portfolio too.
+async fn authenticate(req: &HttpRequest, guard: Guard, with_portfolio: bool) -> Result<Authenticated, ApiError> {
     let state = state(req)?;
     let route = req.match_pattern().unwrap_or_else(|| "unmatched".to_owned());
     let request = RefusedRouteInfo {
@@ -62,7 +72,12 @@ async fn authenticate(req: &HttpRequest, guard: Guard) -> Result<Authenticated, 
     };
     let token = token(req);
     let ctx = state.request_context(req);
-    match app::access::authenticate(state.access(), token.as_deref(), guard, request, &ctx).await {
+    let authenticated = if with_portfolio {
+        app::access::authenticate_with_portfolio(state.access(), token.as_deref(), request, &ctx).await
+    } else {
+        app::access::authenticate(state.access(), token.as_deref(), guard, request, &ctx).await
+    };
+    match authenticated {
         Ok(authenticated) => Ok(authenticated),
         Err(AuthError::Refused { refusal, audited }) => {
             if !audited {
@@ -108,7 +123,7 @@ impl FromRequest for SignedIn {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let Authenticated { claims, user, .. } = authenticate(&req, Guard::SignedIn).await?;
+            let Authenticated { claims, user, .. } = authenticate(&req, Guard::SignedIn, false).await?;
             Ok(Self { claims, user })
         })
     }
@@ -123,7 +138,7 @@ impl FromRequest for AdminSession {
         Box::pin(async move {
             let second_factor_required = state(&req)?.admin_second_factor_required;
             let Authenticated { claims, user, .. } =
-                authenticate(&req, Guard::Admin { second_factor_required }).await?;
+                authenticate(&req, Guard::Admin { second_factor_required }, false).await?;
             Ok(Self(SignedIn { claims, user }))
         })
     }
@@ -136,13 +151,38 @@ impl FromRequest for ClientSession {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let Authenticated { claims, user, client } = authenticate(&req, Guard::Client).await?;
-            let client =
-                client.ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("a client session without its client")))?;
-            Ok(Self {
-                session: SignedIn { claims, user },
-                client,
-            })
+            let (session, _) = client_session(authenticate(&req, Guard::Client, false).await?)?;
+            Ok(session)
         })
     }
+}
+
+impl FromRequest for PortfolioSession {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let (client, portfolio) = client_session(authenticate(&req, Guard::Client, true).await?)?;
+            let portfolio = portfolio
+                .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("a client session without its portfolio")))?;
+            Ok(Self { client, portfolio })
+        })
+    }
+}
+
+fn client_session(authenticated: Authenticated) -> Result<(ClientSession, Option<PortfolioRead>), ApiError> {
+    let Authenticated {
+        claims,
+        user,
+        client,
+        portfolio,
+    } = authenticated;
+    let client = client.ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("a client session without its client")))?;
+    let session = ClientSession {
+        session: SignedIn { claims, user },
+        client,
+    };
+    Ok((session, portfolio))
 }

@@ -2,7 +2,7 @@
 //! PENDING -> VERIFIED | REJECTED. The files themselves live in a [`crate::DocumentStore`].
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::{ClientId, Document, DocumentId, NewAuditEntry, PropertyId, Review, StoredSnapshot, UserId};
 
 use crate::StoreError;
@@ -26,6 +26,28 @@ pub struct EvidenceWrite {
     pub version: i64,
     pub audit: Vec<NewAuditEntry>,
     pub snapshots: Vec<StoredSnapshot>,
+}
+
+/// A client's portfolio as evaluated and stored by [`DocumentRepository::store_portfolio`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPortfolio {
+    /// The client's evidence version it was evaluated from.
+    pub evidence_version: i64,
+    /// The day it was evaluated as of.
+    pub evaluated_on: NaiveDate,
+    /// Which engine evaluated it: one that evaluates otherwise must not use it.
+    pub engine: String,
+    /// The evaluation as the application wrote it; the store keeps it as it is.
+    pub portfolio: String,
+}
+
+/// A client's evidence version now and the portfolio stored for it, if any, read together (with
+/// the session: [`crate::SessionRepository::session_principal`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortfolioRead {
+    /// Moves on with every document written or reviewed for any of the client's properties.
+    pub evidence_version: i64,
+    pub stored: Option<StoredPortfolio>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +94,8 @@ pub trait DocumentRepository: Send + Sync {
     /// take more than `storage_quota` bytes, counted under a lock so that racing uploads of one
     /// client cannot pass it together (nothing written);
     /// [`StoreError`] when the store fails or the property is not the client's.
+    ///
+    /// The client's evidence version ([`PortfolioRead::evidence_version`]) moves on with it.
     async fn create_document(
         &self,
         document: &Document,
@@ -97,7 +121,8 @@ pub trait DocumentRepository: Send + Sync {
 
     /// Verifies or rejects a PENDING document with what `write` says, atomically, if its
     /// property's evidence is still at `write.version`, and returns it as it now is. Of
-    /// concurrent reviews of one document exactly one succeeds.
+    /// concurrent reviews of one document exactly one succeeds. Like
+    /// [`DocumentRepository::create_document`], it moves the client's evidence version on.
     ///
     /// # Errors
     /// [`ReviewError::NotFound`], [`ReviewError::NotPending`], [`ReviewError::Conflict`] (nothing
@@ -110,4 +135,10 @@ pub trait DocumentRepository: Send + Sync {
         now: DateTime<Utc>,
         write: &EvidenceWrite,
     ) -> Result<Document, ReviewError>;
+
+    /// Stores `portfolio` as the client's, in place of any stored before.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store fails.
+    async fn store_portfolio(&self, client: ClientId, portfolio: &StoredPortfolio) -> Result<(), StoreError>;
 }

@@ -23,7 +23,10 @@ pub use audit::{AuditLog, ChainHead};
 pub use clock::Clock;
 pub use documents::{DocumentDownload, DocumentStore, DocumentUpload, StorageError, StorageKey};
 pub use error::{BoxError, StoreError};
-pub use evidence::{DocumentRepository, EvidenceWrite, PropertyEvidence, ReviewError, WriteEvidenceError};
+pub use evidence::{
+    DocumentRepository, EvidenceWrite, PortfolioRead, PropertyEvidence, ReviewError, StoredPortfolio,
+    WriteEvidenceError,
+};
 pub use extract::{Extractor, ReadBusy, TextRead, TextReader};
 pub use hasher::{HashError, PasswordHasher};
 pub use jobs::{

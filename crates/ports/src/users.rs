@@ -181,7 +181,9 @@ pub trait SessionRepository: Send + Sync {
     ) -> Result<(), StoreError>;
 
     /// Everything a request's session is checked against, in one read: the user, whether this
-    /// session was ended, and the user's client if it has one. `None` for an unknown user.
+    /// session was ended, and the user's client if it has one; `with_portfolio`, also the
+    /// client's evidence version and stored portfolio (the dashboard's routes: one statement a
+    /// request). `None` for an unknown user.
     ///
     /// # Errors
     /// [`StoreError`] when the store fails.
@@ -189,6 +191,7 @@ pub trait SessionRepository: Send + Sync {
         &self,
         user: UserId,
         session_id: uuid::Uuid,
+        with_portfolio: bool,
     ) -> Result<Option<SessionPrincipal>, StoreError>;
 }
 
@@ -200,4 +203,6 @@ pub struct SessionPrincipal {
     pub session_revoked: bool,
     /// The user's client, when the user has one and it exists.
     pub client: Option<Client>,
+    /// The client's portfolio as stored, when asked for and the user has a client.
+    pub portfolio: Option<crate::PortfolioRead>,
 }

@@ -13,7 +13,8 @@ use ports::{
     MessageFilter, MessagePage, MessageRecord, MessageRepository, PasswordTokenRepository, PaymentEvent,
     PaymentEventRepository, PropertyEvidence, PropertyRepository, ProvisionOutcome, ProvisioningRepository,
     ProvisioningWrite, RateDecision, RateLimitError, RateLimiter, ReviewError, RunEnd, SecondFactorRepository,
-    SessionPrincipal, SessionRepository, StoreError, UseTokenError, UserQuery, UserRepository, WriteEvidenceError,
+    SessionPrincipal, SessionRepository, StoreError, StoredPortfolio, UseTokenError, UserQuery, UserRepository,
+    WriteEvidenceError,
 };
 
 mockall::mock! {
@@ -77,6 +78,7 @@ mockall::mock! {
         async fn get_document(&self, id: DocumentId) -> Result<Option<Document>, StoreError>;
         async fn list_documents(&self, client: ClientId) -> Result<Vec<Document>, StoreError>;
         async fn review_document(&self, id: DocumentId, review: &Review, reviewer: UserId, now: DateTime<Utc>, write: &EvidenceWrite) -> Result<Document, ReviewError>;
+        async fn store_portfolio(&self, client: ClientId, portfolio: &StoredPortfolio) -> Result<(), StoreError>;
     }
 
     #[async_trait]
@@ -123,7 +125,7 @@ mockall::mock! {
     #[async_trait]
     impl SessionRepository for Store {
         async fn revoke_session(&self, session_id: uuid::Uuid, user: UserId, expires_at: DateTime<Utc>, now: DateTime<Utc>, audit: &NewAuditEntry) -> Result<(), StoreError>;
-        async fn session_principal(&self, user: UserId, session_id: uuid::Uuid) -> Result<Option<SessionPrincipal>, StoreError>;
+        async fn session_principal(&self, user: UserId, session_id: uuid::Uuid, with_portfolio: bool) -> Result<Option<SessionPrincipal>, StoreError>;
     }
 
     #[async_trait]

@@ -16,6 +16,10 @@ async fn over_http_a_client_uploads_an_admin_verifies_and_the_dashboard_follows(
     let property = first_property(&app, client_id).await;
     let fields = epc_fields(&property);
     let bytes = pdf(40_000);
+    // Read (and so stored) before the upload: what follows must not be that stored portfolio.
+    let epc = |board: &Value| requirement(board, "EPC");
+    assert_eq!(epc(&app.dashboard(&token).await)["status"], "MISSING");
+    assert_eq!(epc(&app.dashboard(&token).await)["status"], "MISSING", "read again");
     let document_id = app.uploaded(&token, &fields, &bytes).await;
 
     let listed = app.documents(&token).await;
@@ -43,7 +47,6 @@ async fn over_http_a_client_uploads_an_admin_verifies_and_the_dashboard_follows(
         "not their property"
     );
 
-    let epc = |board: &Value| requirement(board, "EPC");
     assert_eq!(epc(&app.dashboard(&token).await)["status"], "PENDING_VERIFICATION");
 
     create_admin(&app, "verifier@example.com").await;

@@ -19,7 +19,9 @@ pub use recovery::{
 };
 pub use refusals::{MAX_ROUTE_CHARS, RefusedRequest, audit_refusal};
 pub use services::{AccessFailure, AccessServices};
-pub use session::{AuthError, Authenticated, Guard, RefusedRouteInfo, authenticate, sign_out};
+pub use session::{
+    AuthError, Authenticated, Guard, RefusedRouteInfo, authenticate, authenticate_with_portfolio, sign_out,
+};
 pub use sign_in::{LoginLimits, SignInError, SignedIn, sign_in, sign_in_after_setup};
 pub use users::{
     CreateAdminError, EnrolError, Enrolment, SetUserEnabledError, create_admin, encrypt_clear_second_factors,

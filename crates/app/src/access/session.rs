@@ -3,7 +3,7 @@
 
 use domain::{Actor, ActorRole, AuditAction, Client, NewAuditEntry, PortalUser};
 use identity::SessionClaims;
-use ports::SessionPrincipal;
+use ports::{PortfolioRead, SessionPrincipal};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -30,6 +30,8 @@ pub struct Authenticated {
     pub user: PortalUser,
     /// The user's client, for [`Guard::Client`].
     pub client: Option<Client>,
+    /// The client's stored portfolio, read with the session by [`authenticate_with_portfolio`].
+    pub portfolio: Option<PortfolioRead>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,7 +56,32 @@ pub async fn authenticate(
     request: RefusedRouteInfo<'_>,
     ctx: &RequestContext,
 ) -> Result<Authenticated, AuthError> {
-    match check(s, token, guard).await? {
+    authenticate_reading(s, token, (guard, false), request, ctx).await
+}
+
+/// [`authenticate`] under [`Guard::Client`], with the client's stored portfolio read in the same
+/// statement (for [`crate::documents::portfolio`]): the dashboard is then one read.
+///
+/// # Errors
+/// As [`authenticate`].
+#[tracing::instrument(skip_all, fields(route = request.route))]
+pub async fn authenticate_with_portfolio(
+    s: AccessServices<'_>,
+    token: Option<&str>,
+    request: RefusedRouteInfo<'_>,
+    ctx: &RequestContext,
+) -> Result<Authenticated, AuthError> {
+    authenticate_reading(s, token, (Guard::Client, true), request, ctx).await
+}
+
+async fn authenticate_reading(
+    s: AccessServices<'_>,
+    token: Option<&str>,
+    (guard, with_portfolio): (Guard, bool),
+    request: RefusedRouteInfo<'_>,
+    ctx: &RequestContext,
+) -> Result<Authenticated, AuthError> {
+    match check(s, token, guard, with_portfolio).await? {
         Ok(authenticated) => Ok(authenticated),
         Err((refusal, user)) => {
             let refused = RefusedRequest {
@@ -84,18 +111,27 @@ pub struct RefusedRouteInfo<'a> {
 
 type Checked = Result<Authenticated, (Refusal, Option<PortalUser>)>;
 
-async fn check(s: AccessServices<'_>, token: Option<&str>, guard: Guard) -> Result<Checked, AccessFailure> {
+async fn check(
+    s: AccessServices<'_>,
+    token: Option<&str>,
+    guard: Guard,
+    with_portfolio: bool,
+) -> Result<Checked, AccessFailure> {
     let Some(claims) = token.and_then(|t| s.sessions.verify(t, s.clock.now()).ok()) else {
         return Ok(Err((Refusal::NotSignedIn, None)));
     };
     // One read for the user, the session's revocation and the client: every request pays it.
-    let Some(principal) = s.store.session_principal(claims.user_id(), claims.session_id()).await? else {
+    let read = s
+        .store
+        .session_principal(claims.user_id(), claims.session_id(), with_portfolio);
+    let Some(principal) = read.await? else {
         return Ok(Err((Refusal::NotSignedIn, None)));
     };
     let SessionPrincipal {
         user,
         session_revoked,
         client,
+        portfolio,
     } = principal;
     if let Err(refusal) = session_guard(&user, claims.issued_at()) {
         return Ok(Err((refusal, Some(user))));
@@ -113,7 +149,12 @@ async fn check(s: AccessServices<'_>, token: Option<&str>, guard: Guard) -> Resu
     };
     Ok(match verdict {
         Ok(()) if guard == Guard::Client && client.is_none() => Err((Refusal::NotProvisioned, Some(user))),
-        Ok(()) => Ok(Authenticated { claims, user, client }),
+        Ok(()) => Ok(Authenticated {
+            claims,
+            user,
+            client,
+            portfolio,
+        }),
         Err(refusal) => Err((refusal, Some(user))),
     })
 }

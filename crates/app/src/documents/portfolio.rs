@@ -1,22 +1,24 @@
 //! A client's portfolio as the compliance engine sees it today: each property's status and each
-//! requirement that applies, with its colour, due date and newest evidence.
+//! requirement that applies, with its colour, due date and newest evidence. Evaluated once a
+//! day per client and stored; evaluated again as soon as its evidence moves.
 
 use chrono::NaiveDate;
-use compliance::{Rag, Status};
+use compliance::{Rag, Status, engine_fingerprint};
 use domain::{ClientId, Document, DocumentId, DocumentStatus, Property, RequirementType};
-use ports::StoreError;
+use ports::{PortfolioRead, StoreError, StoredPortfolio};
+use serde::{Deserialize, Serialize};
 
 use super::DocumentServices;
 use super::evaluation::evaluate_property;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Portfolio {
     /// The worst of the properties' statuses.
     pub status: Rag,
     pub properties: Vec<PropertyPortfolio>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PropertyPortfolio {
     pub property: Property,
     pub status: Rag,
@@ -24,7 +26,7 @@ pub struct PropertyPortfolio {
     pub requirements: Vec<RequirementView>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequirementView {
     pub requirement: RequirementType,
     pub status: Status,
@@ -34,16 +36,54 @@ pub struct RequirementView {
     pub document_id: Option<DocumentId>,
 }
 
-/// The client's portfolio as of today in the UK, by the services' clock.
+/// The client's portfolio as of today in the UK, by the services' clock, given `read`: its
+/// stored portfolio and evidence version as read with the session
+/// ([`crate::access::authenticate_with_portfolio`]). The stored one when it was evaluated today,
+/// by this engine, from the client's evidence as it is now (no further read); otherwise
+/// evaluated from the properties and documents and stored for the next request.
 ///
 /// # Errors
-/// [`StoreError`] when the store fails.
+/// [`StoreError`] when the store fails to read. Failing to store only logs a warning: the
+/// portfolio is still right, and the next request evaluates it again.
 #[tracing::instrument(skip_all, fields(client_id = %client))]
-pub async fn portfolio(s: DocumentServices<'_>, client: ClientId) -> Result<Portfolio, StoreError> {
+pub async fn portfolio(
+    s: DocumentServices<'_>,
+    client: ClientId,
+    read: PortfolioRead,
+) -> Result<Portfolio, StoreError> {
     let today = s.clock.today();
+    if let Some(portfolio) = current(&read, today) {
+        return Ok(portfolio);
+    }
+    // Read after the version: a write in between leaves the stored one behind, never hides.
     let properties = s.store.list_properties(client).await?;
     let documents = s.store.list_documents(client).await?;
-    Ok(portfolio_of(properties, &documents, today))
+    let portfolio = portfolio_of(properties, &documents, today);
+    match serde_json::to_string(&portfolio) {
+        Ok(json) => {
+            let stored = StoredPortfolio {
+                evidence_version: read.evidence_version,
+                evaluated_on: today,
+                engine: engine_fingerprint().to_owned(),
+                portfolio: json,
+            };
+            if let Err(error) = s.store.store_portfolio(client, &stored).await {
+                tracing::warn!(error = ?error, "could not store the evaluated portfolio");
+            }
+        }
+        Err(error) => tracing::warn!(error = %error, "could not serialise the evaluated portfolio"),
+    }
+    Ok(portfolio)
+}
+
+/// The stored portfolio, if it may be used as of `today`.
+fn current(read: &PortfolioRead, today: NaiveDate) -> Option<Portfolio> {
+    let stored = read.stored.as_ref()?;
+    let usable = stored.evidence_version == read.evidence_version
+        && stored.evaluated_on == today
+        && stored.engine == engine_fingerprint();
+    // One that does not read back (written by another release) is evaluated again.
+    usable.then(|| serde_json::from_str(&stored.portfolio).ok()).flatten()
 }
 
 /// The portfolio of `properties` with these documents (the client's), as of `today`.

@@ -10,7 +10,7 @@ use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError};
 
 use crate::api::problem::ApiError;
-use crate::session::{AdminSession, ClientSession};
+use crate::session::{AdminSession, ClientSession, PortfolioSession};
 
 /// A page's refusal: a 303 for a guard's, the API's answer for anything else.
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +37,10 @@ impl ResponseError for PageRefusal {
 #[derive(Debug)]
 pub struct PageClient(pub ClientSession);
 
+/// A client on the dashboard's page, with the stored portfolio read with the session.
+#[derive(Debug)]
+pub struct PagePortfolio(pub PortfolioSession);
+
 /// An operator on a page.
 #[derive(Debug)]
 pub struct PageAdmin(pub AdminSession);
@@ -49,6 +53,16 @@ impl FromRequest for PageClient {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let session = ClientSession::from_request(req, payload);
+        Box::pin(async move { session.await.map(Self).map_err(PageRefusal) })
+    }
+}
+
+impl FromRequest for PagePortfolio {
+    type Error = PageRefusal;
+    type Future = Extracted<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let session = PortfolioSession::from_request(req, payload);
         Box::pin(async move { session.await.map(Self).map_err(PageRefusal) })
     }
 }

@@ -17,7 +17,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, HttpResponseBuilder, web};
 
 pub use csrf::Csrf;
-pub use guard::{PageAdmin, PageClient, PageRefusal};
+pub use guard::{PageAdmin, PageClient, PagePortfolio, PageRefusal};
 
 /// Scripts, styles, images and form targets from this origin only; nothing inline.
 pub const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \

@@ -9,10 +9,10 @@ use domain::{BillingPlan, Rag, Role};
 use serde::Deserialize;
 
 use super::{Csrf, FieldError, error_in, render, see_other};
-use super::{PageAdmin, PageClient};
+use super::{PageAdmin, PagePortfolio};
 use crate::api::auth::{actor_context, session_cookie};
 use crate::api::problem::ApiError;
-use crate::session::SignedIn;
+use crate::session::{PortfolioSession, SignedIn};
 use crate::state::AppState;
 
 struct PlanCard {
@@ -254,10 +254,13 @@ struct Dashboard {
 pub async fn dashboard(
     state: web::Data<AppState>,
     req: HttpRequest,
-    PageClient(session): PageClient,
+    PagePortfolio(PortfolioSession {
+        client: session,
+        portfolio,
+    }): PagePortfolio,
 ) -> Result<HttpResponse, ApiError> {
     let csrf = Csrf::of(&state, &req);
-    let portfolio = app::documents::portfolio(state.documents(), session.client.id).await?;
+    let portfolio = app::documents::portfolio(state.documents(), session.client.id, portfolio).await?;
     let mut counts = Counts::default();
     let properties = portfolio
         .properties

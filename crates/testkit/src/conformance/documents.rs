@@ -15,7 +15,7 @@ use super::StoreHarness;
 use crate::fixtures::stored_client;
 
 /// A document change at evidence `version` with these audit entries and no snapshot.
-fn write(version: i64, audit: &[NewAuditEntry]) -> EvidenceWrite {
+pub(super) fn write(version: i64, audit: &[NewAuditEntry]) -> EvidenceWrite {
     EvidenceWrite {
         version,
         audit: audit.to_vec(),
@@ -29,7 +29,7 @@ fn entry(action: AuditAction, client: &Client) -> NewAuditEntry {
     entry
 }
 
-async fn client_with_property(store: &dyn Store) -> (Client, Property) {
+pub(super) async fn client_with_property(store: &dyn Store) -> (Client, Property) {
     let (client, mut properties) =
         stored_client(&format!("docs-{}@example.com", Uuid::new_v4().simple()), 1, Utc::now());
     let submitted = entry(AuditAction::IntakeSubmitted, &client);
@@ -38,7 +38,7 @@ async fn client_with_property(store: &dyn Store) -> (Client, Property) {
 }
 
 /// An operator to review with.
-async fn admin(store: &dyn Store) -> UserId {
+pub(super) async fn admin(store: &dyn Store) -> UserId {
     let now = Utc::now();
     let user = domain::PortalUser {
         id: UserId::from_uuid(Uuid::now_v7()),
@@ -61,7 +61,7 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
-fn pending(client: &Client, property: &Property) -> Document {
+pub(super) fn pending(client: &Client, property: &Property) -> Document {
     Document {
         id: DocumentId::from_uuid(Uuid::now_v7()),
         client_id: client.id,

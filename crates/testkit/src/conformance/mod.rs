@@ -6,6 +6,7 @@ pub mod document_store;
 pub mod documents;
 pub mod jobs;
 pub mod messages;
+pub mod portfolios;
 pub mod rate_limiter;
 pub mod store;
 pub mod users;
@@ -73,6 +74,10 @@ macro_rules! store_conformance_tests {
             a_document_is_reviewed_once_however_many_race,
             a_change_computed_from_a_stale_snapshot_is_refused,
             the_storage_quota_holds_under_racing_uploads,
+        );
+        $crate::store_conformance_tests!(@portfolios $attr $make;
+            a_stored_portfolio_reads_back_beside_the_evidence_version,
+            every_document_written_or_reviewed_moves_the_clients_evidence_on,
         );
         $crate::store_conformance_tests!(@jobs $attr $make;
             a_period_is_claimed_once_and_taken_up_only_after_its_lease,

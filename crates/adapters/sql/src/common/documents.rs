@@ -6,10 +6,13 @@ use chrono::{DateTime, Utc};
 use domain::{
     ClientId, ConfirmedFacts, DisplayName, Document, DocumentId, PropertyId, Review, StatedFacts, StoredFile, UserId,
 };
-use ports::{DocumentRepository, EvidenceWrite, PropertyEvidence, ReviewError, StoreError, WriteEvidenceError};
+use ports::{
+    DocumentRepository, EvidenceWrite, PropertyEvidence, ReviewError, StoreError, StoredPortfolio, WriteEvidenceError,
+};
+use uuid::Uuid;
 
 use super::error::{col, corrupt, fail, parsed, parsed_opt};
-use super::{Conn, FOR_UPDATE, Row, Store, audit, id, opt_uuid, snapshots, uuid};
+use super::{Conn, Row, Store, audit, id, opt_uuid, snapshots, stored_portfolios, uuid};
 
 pub(crate) const COLUMNS: &str = "id, client_id, property_id, status, storage_key, file_type, display_name, size_bytes, sha256, \
      stated_requirement, stated_issue_date, stated_expiry_date, stated_epc_rating, confirmed_requirement, \
@@ -50,14 +53,10 @@ impl DocumentRepository for Store {
     ) -> Result<(), WriteEvidenceError> {
         const OP: &str = "create_document";
         let mut tx = self.begin_write(OP).await?;
-        // The client's row first (before the property's, as everywhere): racing uploads of one
-        // client then count its quota in turn. (On SQLite the write lock already does.)
-        let lock = format!("SELECT 1 FROM clients WHERE id = $1{FOR_UPDATE}");
-        sqlx::query(sqlx::AssertSqlSafe(lock))
-            .bind(id(d.client_id.as_uuid()))
-            .execute(&mut *tx)
-            .await
-            .map_err(fail(OP))?;
+        // The client's row first (before the property's, as everywhere), its evidence version
+        // moved on: racing uploads of one client then count its quota in turn. (On SQLite the
+        // write lock already does.)
+        move_client_on(&mut tx, "id = $1", d.client_id.as_uuid(), OP).await?;
         let moved = sqlx::query(
             "UPDATE properties SET evidence_version = evidence_version + 1 \
              WHERE id = $1 AND client_id = $2 AND evidence_version = $3",
@@ -149,6 +148,8 @@ impl DocumentRepository for Store {
     ) -> Result<Document, ReviewError> {
         const OP: &str = "review_document";
         let mut tx = self.begin_write(OP).await?;
+        let client = "id = (SELECT client_id FROM documents WHERE id = $1)";
+        move_client_on(&mut tx, client, document.as_uuid(), OP).await?;
         let moved = sqlx::query(
             "UPDATE properties SET evidence_version = evidence_version + 1 \
              WHERE id = (SELECT property_id FROM documents WHERE id = $1) AND evidence_version = $2",
@@ -203,6 +204,10 @@ impl DocumentRepository for Store {
         tx.commit().await.map_err(fail(OP))?;
         Ok(reviewed)
     }
+
+    async fn store_portfolio(&self, client: ClientId, portfolio: &StoredPortfolio) -> Result<(), StoreError> {
+        stored_portfolios::write(self, client, portfolio).await
+    }
 }
 
 pub(crate) fn document_from_row(row: &Row) -> Result<Document, StoreError> {
@@ -243,6 +248,18 @@ pub(crate) fn document_from_row(row: &Row) -> Result<Document, StoreError> {
         reviewed_at: col(row, "reviewed_at")?,
         created_at: col(row, "created_at")?,
     })
+}
+
+/// Moves the evidence version of the client `which` selects (by `key`) on, which also locks its
+/// row until the transaction ends.
+async fn move_client_on(conn: &mut Conn, which: &str, key: Uuid, op: &'static str) -> Result<(), StoreError> {
+    let sql = format!("UPDATE clients SET evidence_version = evidence_version + 1 WHERE {which}");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id(key))
+        .execute(conn)
+        .await
+        .map_err(fail(op))?;
+    Ok(())
 }
 
 /// The audit entries and snapshots that go with a document's change, in its transaction.

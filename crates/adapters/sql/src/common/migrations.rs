@@ -12,7 +12,7 @@ use super::error::fail;
 use super::specific::MIGRATION_SQL;
 
 /// Every migration's version and description, in order. Applied ones must never change.
-const MIGRATIONS: [(i64, &str); 11] = [
+const MIGRATIONS: [(i64, &str); 12] = [
     (1, "init"),
     (2, "users"),
     (3, "second factor"),
@@ -24,6 +24,7 @@ const MIGRATIONS: [(i64, &str); 11] = [
     (9, "evidence version"),
     (10, "jobs"),
     (11, "figures"),
+    (12, "stored portfolios"),
 ];
 
 fn migrator() -> Migrator {

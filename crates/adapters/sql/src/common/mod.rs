@@ -19,6 +19,7 @@ pub(crate) mod provisioning;
 pub(crate) mod second_factor;
 pub(crate) mod sessions;
 pub(crate) mod snapshots;
+pub(crate) mod stored_portfolios;
 pub(crate) mod users;
 
 pub(crate) use super::{

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::clients::{self, CLIENT_COLUMNS};
 use super::error::{col, fail};
 use super::users::{self, USER_COLUMNS};
-use super::{Store, audit, id, opt_uuid};
+use super::{Store, audit, id, opt_uuid, stored_portfolios};
 
 #[async_trait]
 impl SessionRepository for Store {
@@ -46,9 +46,15 @@ impl SessionRepository for Store {
         tx.commit().await.map_err(fail(OP))
     }
 
-    async fn session_principal(&self, user: UserId, session_id: Uuid) -> Result<Option<SessionPrincipal>, StoreError> {
+    async fn session_principal(
+        &self,
+        user: UserId,
+        session_id: Uuid,
+        with_portfolio: bool,
+    ) -> Result<Option<SessionPrincipal>, StoreError> {
         const OP: &str = "session_principal";
-        let row = sqlx::query(sqlx::AssertSqlSafe(PRINCIPAL.as_str()))
+        let sql = if with_portfolio { &*WITH_PORTFOLIO } else { &*PRINCIPAL };
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(id(user.as_uuid()))
             .bind(id(session_id))
             .fetch_optional(self.reader())
@@ -59,10 +65,15 @@ impl SessionRepository for Store {
             Some(_) => Some(clients::client_from_columns(&row, CLIENT_PREFIX)?),
             None => None,
         };
+        let portfolio = match (&client, with_portfolio) {
+            (Some(_), true) => Some(stored_portfolios::read_from(&row)?),
+            _ => None,
+        };
         Ok(Some(SessionPrincipal {
             user: users::user_from_row(&row)?,
             session_revoked: col(&row, "session_revoked")?,
             client,
+            portfolio,
         }))
     }
 }
@@ -72,15 +83,25 @@ const CLIENT_PREFIX: &str = "c_";
 
 /// The user, the session's revocation and the client in one statement: every signed-in request
 /// reads it, so it is one round trip rather than three.
-static PRINCIPAL: LazyLock<String> = LazyLock::new(|| {
+static PRINCIPAL: LazyLock<String> = LazyLock::new(|| principal("", ""));
+
+/// [`PRINCIPAL`] with the client's stored portfolio: the dashboard's one statement.
+static WITH_PORTFOLIO: LazyLock<String> = LazyLock::new(|| {
+    principal(
+        &format!(", {}", stored_portfolios::COLUMNS),
+        " LEFT JOIN stored_portfolios s ON s.client_id = c.id",
+    )
+});
+
+fn principal(more_columns: &str, more_joins: &str) -> String {
     let user = qualified("u", USER_COLUMNS, "");
     let client = qualified("c", CLIENT_COLUMNS, CLIENT_PREFIX);
     format!(
         "SELECT {user}, {client}, \
-         EXISTS (SELECT 1 FROM revoked_sessions r WHERE r.session_id = $2) AS session_revoked \
-         FROM portal_users u LEFT JOIN clients c ON c.id = u.client_id WHERE u.id = $1"
+         EXISTS (SELECT 1 FROM revoked_sessions r WHERE r.session_id = $2) AS session_revoked{more_columns} \
+         FROM portal_users u LEFT JOIN clients c ON c.id = u.client_id{more_joins} WHERE u.id = $1"
     )
-});
+}
 
 /// `columns` (a comma-separated list) as `table.column AS {prefix}column`.
 fn qualified(table: &str, columns: &str, prefix: &str) -> String {

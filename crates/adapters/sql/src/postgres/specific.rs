@@ -16,7 +16,7 @@ use super::common::error::{fail, is_unique_violation};
 const SEALER_LOCK: i64 = 0x61_75_64_69_74;
 
 /// The SQL of each migration, in the order of `migrations::MIGRATIONS`.
-pub(crate) const MIGRATION_SQL: [&str; 11] = [
+pub(crate) const MIGRATION_SQL: [&str; 12] = [
     include_str!("../../migrations/postgres/0001_init.sql"),
     include_str!("../../migrations/postgres/0002_users.sql"),
     include_str!("../../migrations/postgres/0003_second_factor.sql"),
@@ -28,6 +28,7 @@ pub(crate) const MIGRATION_SQL: [&str; 11] = [
     include_str!("../../migrations/postgres/0009_evidence_version.sql"),
     include_str!("../../migrations/postgres/0010_jobs.sql"),
     include_str!("../../migrations/postgres/0011_figures.sql"),
+    include_str!("../../migrations/postgres/0012_stored_portfolios.sql"),
 ];
 
 pub(crate) async fn create_client(

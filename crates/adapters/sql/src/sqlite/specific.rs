@@ -10,7 +10,7 @@ use super::common::error::{fail, is_unique_violation};
 use super::{Store, id};
 
 /// The SQL of each migration, in the order of `migrations::MIGRATIONS`.
-pub(crate) const MIGRATION_SQL: [&str; 11] = [
+pub(crate) const MIGRATION_SQL: [&str; 12] = [
     include_str!("../../migrations/sqlite/0001_init.sql"),
     include_str!("../../migrations/sqlite/0002_users.sql"),
     include_str!("../../migrations/sqlite/0003_second_factor.sql"),
@@ -22,6 +22,7 @@ pub(crate) const MIGRATION_SQL: [&str; 11] = [
     include_str!("../../migrations/sqlite/0009_evidence_version.sql"),
     include_str!("../../migrations/sqlite/0010_jobs.sql"),
     include_str!("../../migrations/sqlite/0011_figures.sql"),
+    include_str!("../../migrations/sqlite/0012_stored_portfolios.sql"),
 ];
 
 pub(crate) async fn create_client(

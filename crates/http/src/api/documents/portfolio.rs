@@ -8,14 +8,14 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::api::problem::{ApiError, Problem};
-use crate::session::ClientSession;
+use crate::session::PortfolioSession;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Dashboard {
     /// The worst of the properties' statuses: RED, AMBER or GREEN.
     #[schema(example = "AMBER")]
-    portfolio_status: String,
+    portfolio_status: &'static str,
     properties: Vec<PropertyStatus>,
 }
 
@@ -25,18 +25,18 @@ pub struct PropertyStatus {
     address_line_1: String,
     postcode: String,
     #[schema(example = "RED")]
-    status: String,
+    status: &'static str,
     requirements: Vec<RequirementStatus>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RequirementStatus {
     #[schema(example = "GAS_SAFETY")]
-    requirement: String,
+    requirement: &'static str,
     #[schema(example = "EXPIRING_SOON")]
-    status: String,
+    status: &'static str,
     #[schema(example = "AMBER")]
-    rag: String,
+    rag: &'static str,
     due_date: Option<NaiveDate>,
     /// The newest document offered for this requirement (verified or pending), if any.
     document_id: Option<Uuid>,
@@ -54,30 +54,33 @@ pub struct RequirementStatus {
     )
 )]
 #[get("/api/client/dashboard")]
-pub async fn dashboard(state: web::Data<AppState>, session: ClientSession) -> Result<HttpResponse, ApiError> {
-    let portfolio = app::documents::portfolio(state.documents(), session.client.id).await?;
+pub async fn dashboard(
+    state: web::Data<AppState>,
+    PortfolioSession { client, portfolio }: PortfolioSession,
+) -> Result<HttpResponse, ApiError> {
+    let portfolio = app::documents::portfolio(state.documents(), client.client.id, portfolio).await?;
     Ok(HttpResponse::Ok().json(Dashboard::from(portfolio)))
 }
 
 impl From<Portfolio> for Dashboard {
     fn from(portfolio: Portfolio) -> Self {
         Self {
-            portfolio_status: portfolio.status.as_str().to_owned(),
+            portfolio_status: portfolio.status.as_str(),
             properties: portfolio
                 .properties
                 .into_iter()
                 .map(|p| PropertyStatus {
                     property_id: p.property.id.as_uuid(),
                     address_line_1: p.property.details.address_line_1.as_str().to_owned(),
-                    postcode: p.property.details.postcode.to_string(),
-                    status: p.status.as_str().to_owned(),
+                    postcode: p.property.details.postcode.as_str().to_owned(),
+                    status: p.status.as_str(),
                     requirements: p
                         .requirements
                         .into_iter()
                         .map(|r| RequirementStatus {
-                            requirement: r.requirement.as_str().to_owned(),
-                            status: r.status.as_str().to_owned(),
-                            rag: r.rag.as_str().to_owned(),
+                            requirement: r.requirement.as_str(),
+                            status: r.status.as_str(),
+                            rag: r.rag.as_str(),
                             due_date: r.due_date,
                             document_id: r.document_id.map(|d| d.as_uuid()),
                         })

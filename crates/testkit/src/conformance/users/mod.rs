@@ -247,7 +247,7 @@ pub async fn the_last_active_admin_cannot_be_disabled_even_by_a_race(h: &impl St
 
 /// Whether the store reads `session` of `user` as ended.
 async fn revoked(store: &dyn Store, user: &PortalUser, session: Uuid) -> bool {
-    let principal = store.session_principal(user.id, session).await.unwrap().unwrap();
+    let principal = store.session_principal(user.id, session, false).await.unwrap().unwrap();
     principal.session_revoked
 }
 
@@ -256,23 +256,44 @@ pub async fn the_session_principal_is_the_user_with_its_client(h: &impl StoreHar
     let now = Utc::now();
     let user = invited_user(&*store, now).await;
     let client_id = user.client_id.unwrap();
-    let principal = store.session_principal(user.id, Uuid::new_v4()).await.unwrap().unwrap();
+    let principal = store
+        .session_principal(user.id, Uuid::new_v4(), false)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(principal.user, store.get_user(user.id).await.unwrap().unwrap());
     assert_eq!(principal.client, store.get_client(client_id).await.unwrap());
     assert!(principal.client.is_some());
     assert!(!principal.session_revoked);
+    assert_eq!(principal.portfolio, None, "not asked for");
+    // Asked for, the same with the client's evidence version and (none yet) stored portfolio.
+    let with = store
+        .session_principal(user.id, Uuid::new_v4(), true)
+        .await
+        .unwrap()
+        .unwrap();
+    let empty = ports::PortfolioRead {
+        evidence_version: 0,
+        stored: None,
+    };
+    assert_eq!((&with.user, &with.client), (&principal.user, &principal.client));
+    assert_eq!(with.portfolio, Some(empty));
 
     let admin = active_admin(&*store, now).await;
     let principal = store
-        .session_principal(admin.id, Uuid::new_v4())
+        .session_principal(admin.id, Uuid::new_v4(), true)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(principal.user, store.get_user(admin.id).await.unwrap().unwrap());
     assert_eq!(principal.client, None, "an admin has no client");
+    assert_eq!(principal.portfolio, None, "nor a portfolio");
 
     let stranger = UserId::from_uuid(Uuid::new_v4());
-    assert_eq!(store.session_principal(stranger, Uuid::new_v4()).await.unwrap(), None);
+    for with_portfolio in [false, true] {
+        let read = store.session_principal(stranger, Uuid::new_v4(), with_portfolio).await;
+        assert_eq!(read.unwrap(), None);
+    }
 }
 
 pub async fn a_revoked_session_stays_revoked_until_it_would_have_expired(h: &impl StoreHarness) {
