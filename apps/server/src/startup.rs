@@ -426,6 +426,7 @@ impl Application {
             web::Data::new(serde_json::to_value(vault_http::openapi()).context("serialising the OpenAPI document")?);
         let cors_origins = settings.cors_allowed_origins.clone();
         let server = HttpServer::new(move || vault_http::app(state.clone(), openapi.clone(), cors_origins.clone()))
+            .workers(usize::try_from(settings.http_workers).unwrap_or(1))
             .listen(listener)?
             .shutdown_timeout(10)
             .run();

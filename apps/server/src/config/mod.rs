@@ -57,6 +57,8 @@ pub struct Settings {
     /// `None` means SQLite in the data directory.
     pub database_url: Option<SecretString>,
     pub database_max_connections: u32,
+    /// The HTTP server's worker threads (`HTTP_WORKERS`): half the cores by default, at least one.
+    pub http_workers: u32,
     pub jwt_secret: Option<SecretString>,
     /// How long a session lasts.
     pub session_ttl: Duration,
@@ -153,6 +155,7 @@ impl Settings {
             data_dir,
             database_url: var("DATABASE_URL").map(SecretString::from),
             database_max_connections: number("DATABASE_MAX_CONNECTIONS", 16)?,
+            http_workers: number("HTTP_WORKERS", default_http_workers())?.max(1),
             jwt_secret: var("JWT_SECRET").map(SecretString::from),
             session_ttl: Duration::from_secs(u64::from(number("JWT_EXPIRATION_HOURS", 8)?.clamp(1, 24 * 30)) * 3600),
             // CORS_ORIGINS is the original guide's name for the same list; both are read.
@@ -271,6 +274,7 @@ impl fmt::Debug for Settings {
             .field("max_upload_bytes", &self.max_upload_bytes)
             .field("database_url", &redact_url(&self.database_url()))
             .field("database_max_connections", &self.database_max_connections)
+            .field("http_workers", &self.http_workers)
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "[REDACTED]"))
             .field("session_ttl", &self.session_ttl)
             .field("cors_allowed_origins", &self.cors_allowed_origins)
@@ -315,6 +319,15 @@ fn redact_url(url: &str) -> String {
         Some(colon) => format!("{}{}:[REDACTED]{}", &url[..scheme_end], &rest[..colon], &rest[at..]),
         None => url.to_owned(),
     }
+}
+
+/// Half the cores, at least one: each HTTP worker is a thread of its own, and the other half is
+/// for what the requests wait on (the database when it shares the machine, SQLite's connection
+/// threads, Argon2id and PDF text on the blocking pool). Measured in docs/performance.md ("HTTP
+/// workers"): on 2 cores one worker serves each route faster than two.
+fn default_http_workers() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    u32::try_from(cores / 2).unwrap_or(u32::MAX).max(1)
 }
 
 #[cfg(test)]

@@ -193,3 +193,17 @@ fn reminders_and_the_schedule_are_configured_or_named_when_wrong() {
     let bad_time = settings(&[("SCHEDULER", "on"), ("MONTHLY_AT", "25:00")]).unwrap_err();
     assert_eq!(bad_time.name, "MONTHLY_AT");
 }
+
+#[test]
+fn http_workers_are_half_the_cores_unless_set() {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let default = u32::try_from((cores / 2).max(1)).unwrap();
+    assert_eq!(settings(&[]).unwrap().http_workers, default);
+    assert_eq!(settings(&[("HTTP_WORKERS", "3")]).unwrap().http_workers, 3);
+    assert_eq!(
+        settings(&[("HTTP_WORKERS", "0")]).unwrap().http_workers,
+        1,
+        "at least one"
+    );
+    assert_eq!(settings(&[("HTTP_WORKERS", "many")]).unwrap_err().name, "HTTP_WORKERS");
+}
