@@ -5,7 +5,8 @@
 # every request as the next of the clients: the JSON dashboard, the dashboard page, a property's
 # page, uploads, intake and sign-in. Any error or non-2xx answer fails the run. Last, the cost of
 # a /metrics scrape on the loaded database beside a bare SELECT.
-# Usage: scripts/load.sh [SECONDS] [CONNECTIONS] [CLIENTS] [PG_URL] [BACKENDS]
+# Usage: scripts/load.sh [SECONDS] [CONNECTIONS] [CLIENTS] [PG_URL] [BACKENDS] [ROUTES]
+# ROUTES: some of "dashboard page property upload intake sign-in" (all by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-15}
@@ -13,6 +14,7 @@ connections=${2:-64}
 clients=${3:-1000}
 pg_url=${4:-postgres://postgres@127.0.0.1:5432/postgres}
 backends=${5:-sqlite postgres}
+routes=${6:-dashboard page property upload intake sign-in}
 secret=whsec_load
 port=18190
 base="http://127.0.0.1:$port"
@@ -34,8 +36,9 @@ failed=0
 # Runs wrk at C connections on ROUTE with MODE (see scripts/load.lua) or the intake script;
 # prints one table row.
 phase() {
-  local backend=$1 name=$2 c=$3 route=$4 script=$5; shift 5
-  local out="$work/wrk-$backend-$name.txt"
+  local backend=$1 key=$2 name=$3 c=$4 route=$5 script=$6; shift 6
+  case " $routes " in *" $key "*) ;; *) return 0 ;; esac
+  local out="$work/wrk-$backend-$key.txt"
   wrk -t2 -c"$c" -d"${seconds}s" --latency -s "$script" "$base$route" -- "$@" >"$out"
   local rps p50 p99 bad errors
   rps=$(awk '/^Requests\/sec/ {print $2}' "$out")
@@ -66,14 +69,14 @@ run_backend() {
   local clients_file="$work/clients-$backend.txt" c=$connections
   echo "| backend | route | connections | requests/s | p50 | p99 | errors |"
   echo "|---|---|---|---|---|---|---|"
-  phase "$backend" "dashboard JSON" "$c" /api/client/dashboard scripts/load.lua dashboard "$clients_file"
-  phase "$backend" "dashboard page" "$c" /dashboard scripts/load.lua page "$clients_file"
-  phase "$backend" "property page" "$c" /properties scripts/load.lua property "$clients_file"
-  phase "$backend" "upload" "$c" /api/client/documents scripts/load.lua upload "$clients_file"
-  phase "$backend" "intake" 32 /api/intake/submit scripts/bench-intake.lua "load-$backend-$$"
+  phase "$backend" dashboard "dashboard JSON" "$c" /api/client/dashboard scripts/load.lua dashboard "$clients_file"
+  phase "$backend" page "dashboard page" "$c" /dashboard scripts/load.lua page "$clients_file"
+  phase "$backend" property "property page" "$c" /properties scripts/load.lua property "$clients_file"
+  phase "$backend" upload "upload" "$c" /api/client/documents scripts/load.lua upload "$clients_file"
+  phase "$backend" intake "intake" 32 /api/intake/submit scripts/bench-intake.lua "load-$backend-$$"
   # Sign-in is bound by Argon2id (about 100 a second here); more connections than the hash
   # queue holds are answered 503 by design, so this phase stays within it.
-  phase "$backend" "sign-in" 8 /api/auth/login scripts/load.lua login "$clients_file"
+  phase "$backend" sign-in "sign-in" 8 /api/auth/login scripts/load.lua login "$clients_file"
   metrics_cost "$backend" "$database_url" "$data_dir"
   [ "$backend" = postgres ] && sql_limit "$database_url"
   kill -TERM "$server"; wait "$server" || true; server=""
