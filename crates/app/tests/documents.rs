@@ -9,10 +9,7 @@
 use std::sync::{Arc, Mutex};
 
 use app::RequestContext;
-use app::documents::{
-    Decision, DocumentServices, NewUpload, ReviewDocumentError, UploadError, UploadLimits, review_document,
-    upload_document,
-};
+use app::documents::{Decision, NewUpload, ReviewDocumentError, UploadError, review_document, upload_document};
 use chrono::NaiveDate;
 use domain::{
     AuditAction, ConfirmedFacts, DisplayName, Document, DocumentStatus, EpcRating, FileType, FileTypeError,
@@ -22,20 +19,11 @@ use futures_util::stream;
 use mockall::predicate::always;
 use ports::{PropertyEvidence, RateDecision, ReviewError, WriteEvidenceError};
 use sha2::{Digest, Sha256};
-use testkit::FixedClock;
 use testkit::fixtures::{pdf_bytes as pdf, stored_client};
-use testkit::memory::MemoryDocumentStore;
-use testkit::mocks::{MockRateLimiter, MockStore, MockTextReader};
+use testkit::mocks::{MockRateLimiter, MockStore};
 
-/// The ports a test sets up, and the services over them.
-struct World {
-    store: MockStore,
-    files: MemoryDocumentStore,
-    clock: FixedClock,
-    limiter: MockRateLimiter,
-    reader: MockTextReader,
-    max_bytes: u64,
-}
+mod support;
+use support::World;
 
 impl World {
     /// A store that knows one client's property and its (empty) evidence at version `0`.
@@ -57,29 +45,7 @@ impl World {
         limiter
             .expect_check()
             .returning(|_, _, _| Ok(RateDecision::Allowed { remaining: 1 }));
-        Self {
-            store,
-            files: MemoryDocumentStore::new(),
-            clock: FixedClock::default(),
-            limiter,
-            reader: MockTextReader::new(),
-            max_bytes: 1_000_000,
-        }
-    }
-
-    fn services(&self) -> DocumentServices<'_> {
-        DocumentServices {
-            store: &self.store,
-            files: &self.files,
-            clock: &self.clock,
-            limiter: &self.limiter,
-            reader: &self.reader,
-            limits: UploadLimits {
-                max_bytes: self.max_bytes,
-                quota_bytes: 1_000_000_000,
-                per_user_per_hour: 10_000,
-            },
-        }
+        Self::new(store, limiter)
     }
 }
 

@@ -6,49 +6,16 @@
 // A test fails by panicking: unwrap and expect are how these tests say what they expected.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use app::documents::{DocumentServices, Portfolio, UploadLimits, portfolio, portfolio_of};
+use app::documents::{Portfolio, portfolio, portfolio_of};
 use chrono::{Duration, NaiveDate};
 use domain::Property;
 use ports::{Clock, PortfolioRead, StoreError, StoredPortfolio};
 use testkit::FixedClock;
 use testkit::fixtures::stored_client;
-use testkit::memory::MemoryDocumentStore;
-use testkit::mocks::{MockRateLimiter, MockStore, MockTextReader};
+use testkit::mocks::{MockRateLimiter, MockStore};
 
-struct World {
-    store: MockStore,
-    files: MemoryDocumentStore,
-    clock: FixedClock,
-    limiter: MockRateLimiter,
-    reader: MockTextReader,
-}
-
-impl World {
-    fn new(store: MockStore) -> Self {
-        Self {
-            store,
-            files: MemoryDocumentStore::new(),
-            clock: FixedClock::default(),
-            limiter: MockRateLimiter::new(),
-            reader: MockTextReader::new(),
-        }
-    }
-
-    fn services(&self) -> DocumentServices<'_> {
-        DocumentServices {
-            store: &self.store,
-            files: &self.files,
-            clock: &self.clock,
-            limiter: &self.limiter,
-            reader: &self.reader,
-            limits: UploadLimits {
-                max_bytes: 1,
-                quota_bytes: 1,
-                per_user_per_hour: 1,
-            },
-        }
-    }
-}
+mod support;
+use support::World;
 
 fn properties() -> Vec<Property> {
     stored_client("portfolio@example.com", 3, chrono::Utc::now()).1
@@ -84,7 +51,7 @@ async fn a_portfolio_stored_today_from_the_evidence_as_it_is_is_used_as_it_is() 
     store.expect_list_properties().never();
     store.expect_list_documents().never();
     store.expect_store_portfolio().never();
-    let world = World::new(store);
+    let world = World::new(store, MockRateLimiter::new());
     let client = properties()[0].client_id;
     let answered = portfolio(world.services(), client, read(7, Some(row))).await.unwrap();
     assert_eq!(answered, kept);
@@ -125,7 +92,7 @@ async fn any_other_is_evaluated_again_and_stored_for_the_next_request() {
                     && serde_json::from_str::<Portfolio>(&s.portfolio).ok().as_ref() == Some(&expected)
             })
             .return_once(|_, _| Ok(()));
-        let world = World::new(store);
+        let world = World::new(store, MockRateLimiter::new());
         let answered = portfolio(world.services(), client, read(7, row)).await.unwrap();
         assert_eq!(answered, now, "{case}");
     }
@@ -142,7 +109,7 @@ async fn a_portfolio_that_cannot_be_stored_is_still_answered() {
     store
         .expect_store_portfolio()
         .return_once(|_, _| Err(StoreError::unavailable("store_portfolio", "gone")));
-    let world = World::new(store);
+    let world = World::new(store, MockRateLimiter::new());
     let answered = portfolio(world.services(), client, read(0, None)).await.unwrap();
     assert_eq!(answered, portfolio_of(props, &[], today()));
 
@@ -152,6 +119,6 @@ async fn a_portfolio_that_cannot_be_stored_is_still_answered() {
         .expect_list_properties()
         .return_once(|_| Err(StoreError::unavailable("list_properties", "gone")));
     store.expect_store_portfolio().never();
-    let world = World::new(store);
+    let world = World::new(store, MockRateLimiter::new());
     assert!(portfolio(world.services(), client, read(0, None)).await.is_err());
 }

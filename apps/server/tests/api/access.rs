@@ -17,6 +17,7 @@ on_both_backends!(
     a_client_sets_a_password_once_and_then_signs_in,
     twenty_concurrent_uses_of_one_token_set_the_password_once,
     a_disabled_user_is_refused_on_the_next_request,
+    a_disabled_client_is_refused_its_stored_dashboard_on_the_next_request,
     setting_a_password_ends_the_other_sessions,
     the_eleventh_attempt_on_one_account_is_throttled,
     signing_out_ends_that_session_and_no_other,
@@ -206,6 +207,23 @@ async fn twenty_concurrent_uses_of_one_token_set_the_password_once(app: TestApp)
     // told to retry before anything is checked.
     assert!(statuses.iter().all(|s| [204, 400, 503].contains(s)), "{statuses:?}");
     assert!(statuses.iter().filter(|s| **s == 400).count() >= 10, "{statuses:?}");
+}
+
+/// The dashboard's stored portfolio comes with the session's read, never instead of it.
+async fn a_disabled_client_is_refused_its_stored_dashboard_on_the_next_request(app: TestApp) {
+    create_admin(&app, "admin@example.com").await;
+    let admin_token = app.token("admin@example.com").await;
+    let user = crate::payments::provisioned_client(&app, "stored@example.com").await;
+    let token = app.token("stored@example.com").await;
+    for _ in 0..2 {
+        let read = app.get_as(&token, "/api/client/dashboard").await;
+        assert_eq!(read.status(), 200, "read, and so stored");
+    }
+    assert_eq!(app.switch_user(&admin_token, &user, "disable").await.status(), 200);
+    let refused = app.get_as(&token, "/api/client/dashboard").await;
+    assert_eq!(refused.status(), 403, "refused at once, stored portfolio or not");
+    let problem: Value = refused.json().await.unwrap();
+    assert_eq!(problem["code"], "user_disabled");
 }
 
 async fn a_disabled_user_is_refused_on_the_next_request(app: TestApp) {

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use chrono::{NaiveDate, SubsecRound, Utc};
 use domain::{
-    Actor, AuditAction, Client, ConfirmedFacts, DisplayName, Document, DocumentId, DocumentStatus, EpcRating, FileType,
-    NewAuditEntry, Property, RequirementType, Review, StatedFacts, StoredFile, UserId,
+    Actor, AuditAction, Client, ClientId, ConfirmedFacts, DisplayName, Document, DocumentId, DocumentStatus, EpcRating,
+    FileType, NewAuditEntry, Property, RequirementType, Review, StatedFacts, StoredFile, UserId,
 };
 use ports::{EvidenceWrite, ReviewError, Store};
 use uuid::Uuid;
@@ -39,12 +39,17 @@ pub(super) async fn client_with_property(store: &dyn Store) -> (Client, Property
 
 /// An operator to review with.
 pub(super) async fn admin(store: &dyn Store) -> UserId {
+    active_user(store, domain::Role::Admin, None).await
+}
+
+/// An active user with `role` (of `client`, if any), stored.
+pub(super) async fn active_user(store: &dyn Store, role: domain::Role, client: Option<ClientId>) -> UserId {
     let now = Utc::now();
     let user = domain::PortalUser {
         id: UserId::from_uuid(Uuid::now_v7()),
-        email: domain::Email::parse(&format!("ops-{}@example.com", Uuid::new_v4().simple())).unwrap(),
-        role: domain::Role::Admin,
-        client_id: None,
+        email: domain::Email::parse(&format!("user-{}@example.com", Uuid::new_v4().simple())).unwrap(),
+        role,
+        client_id: client,
         status: domain::UserStatus::Active,
         password_status: domain::PasswordStatus::NotSet,
         password_hash: None,

@@ -3,14 +3,12 @@
 //! and only then.
 
 use chrono::{NaiveDate, Utc};
-use domain::{
-    Actor, AuditAction, Client, Email, NewAuditEntry, PasswordStatus, PortalUser, Review, Role, UserId, UserStatus,
-};
+use domain::{Client, Review, Role, UserId};
 use ports::{PortfolioRead, Store, StoredPortfolio};
 use uuid::Uuid;
 
 use super::StoreHarness;
-use super::documents::{admin, client_with_property, pending, write};
+use super::documents::{active_user, admin, client_with_property, pending, write};
 
 fn stored(version: i64, day: u32, body: &str) -> StoredPortfolio {
     StoredPortfolio {
@@ -23,22 +21,7 @@ fn stored(version: i64, day: u32, body: &str) -> StoredPortfolio {
 
 /// A user of `client`, to read its portfolio with.
 async fn user_of(store: &dyn Store, client: &Client) -> UserId {
-    let now = Utc::now();
-    let user = PortalUser {
-        id: UserId::from_uuid(Uuid::now_v7()),
-        email: Email::parse(&format!("user-{}@example.com", Uuid::new_v4().simple())).unwrap(),
-        role: Role::Client,
-        client_id: Some(client.id),
-        status: UserStatus::Active,
-        password_status: PasswordStatus::NotSet,
-        password_hash: None,
-        sessions_valid_after: now,
-        created_at: now,
-        updated_at: now,
-    };
-    let created = NewAuditEntry::new(Uuid::now_v7(), now, AuditAction::UserCreated, Actor::system());
-    store.create_user(&user, &created).await.unwrap();
-    user.id
+    active_user(store, Role::Client, Some(client.id)).await
 }
 
 /// What a session of `user` reads of its client's portfolio.
