@@ -10,7 +10,7 @@ mod upload;
 
 pub use compliance::{Rag, Status};
 pub use evaluation::{Reevaluation, evaluate_property, evidence_of, reevaluate};
-pub use portfolio::{Portfolio, PropertyPortfolio, RequirementView, portfolio, portfolio_of};
+pub use portfolio::{Portfolio, PropertyLabel, PropertyPortfolio, RequirementView, portfolio, portfolio_of};
 pub use read::{DocumentReadError, Reader, list_documents, open_document};
 pub use review::{Decision, ReviewDocumentError, review_document};
 pub use suggest::{DocumentSuggestions, SuggestError, Suggested, Suggestions, document_suggestions, suggest};

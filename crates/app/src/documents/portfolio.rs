@@ -4,7 +4,9 @@
 
 use chrono::NaiveDate;
 use compliance::{Rag, Status, engine_fingerprint};
-use domain::{ClientId, Document, DocumentId, DocumentStatus, Property, RequirementType};
+use domain::{
+    BoundedText, ClientId, Document, DocumentId, DocumentStatus, Property, PropertyId, RequirementType, UkPostcode,
+};
 use ports::{PortfolioRead, StoreError, StoredPortfolio};
 use serde::{Deserialize, Serialize};
 
@@ -20,20 +22,35 @@ pub struct Portfolio {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PropertyPortfolio {
-    pub property: Property,
+    pub property: PropertyLabel,
     pub status: Rag,
     /// Every requirement that applies (not-applicable ones are left out).
     pub requirements: Vec<RequirementView>,
+}
+
+/// What the views name a property by: the portfolio keeps no more of it, so a stored one stays
+/// small.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PropertyLabel {
+    pub id: PropertyId,
+    pub address_line_1: BoundedText,
+    pub postcode: UkPostcode,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequirementView {
     pub requirement: RequirementType,
     pub status: Status,
-    pub rag: Rag,
     pub due_date: Option<NaiveDate>,
     /// The newest document offered for this requirement (verified or pending), if any.
     pub document_id: Option<DocumentId>,
+}
+
+impl RequirementView {
+    /// The colour of its status.
+    pub const fn rag(&self) -> Rag {
+        self.status.rag()
+    }
 }
 
 /// The client's portfolio as of today in the UK, by the services' clock, given `read`: its
@@ -108,7 +125,6 @@ pub fn portfolio_of(properties: Vec<Property>, documents: &[Document], today: Na
             .map(|r| RequirementView {
                 requirement: r.requirement,
                 status: r.status,
-                rag: r.rag(),
                 due_date: r.due_date,
                 document_id: evidence(r.requirement),
             })
@@ -116,7 +132,11 @@ pub fn portfolio_of(properties: Vec<Property>, documents: &[Document], today: Na
         views.push(PropertyPortfolio {
             status: evaluation.status,
             requirements,
-            property,
+            property: PropertyLabel {
+                id: property.id,
+                address_line_1: property.details.address_line_1,
+                postcode: property.details.postcode,
+            },
         });
     }
     Portfolio {

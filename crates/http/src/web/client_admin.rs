@@ -73,7 +73,7 @@ async fn page(
         .properties
         .iter()
         .map(|p| {
-            let d = &p.property.details;
+            let d = &p.property;
             (
                 p.property.id.to_string(),
                 format!("{}, {}", d.address_line_1.as_str(), d.postcode),
@@ -85,7 +85,7 @@ async fn page(
         .properties
         .iter()
         .map(|p| {
-            let d = &p.property.details;
+            let d = &p.property;
             let requirements = p
                 .requirements
                 .iter()

@@ -267,7 +267,7 @@ pub async fn dashboard(
         .iter()
         .map(|p| {
             for r in &p.requirements {
-                match r.rag {
+                match r.rag() {
                     Rag::Red => counts.red += 1,
                     Rag::Amber => counts.amber += 1,
                     Rag::Green => counts.green += 1,
@@ -279,7 +279,7 @@ pub async fn dashboard(
             let next = p
                 .requirements
                 .iter()
-                .min_by_key(|r| (std::cmp::Reverse(r.rag), r.due_date))
+                .min_by_key(|r| (std::cmp::Reverse(r.rag()), r.due_date))
                 .map_or_else(
                     || "Nothing applies".to_owned(),
                     |r| match r.due_date {
@@ -287,7 +287,7 @@ pub async fn dashboard(
                         None => format!("{}: {}", r.requirement.label(), r.status),
                     },
                 );
-            let d = &p.property.details;
+            let d = &p.property;
             PropertyRow {
                 id: p.property.id.to_string(),
                 address: format!("{}, {}", d.address_line_1.as_str(), d.postcode),

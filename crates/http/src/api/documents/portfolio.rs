@@ -71,8 +71,8 @@ impl From<Portfolio> for Dashboard {
                 .into_iter()
                 .map(|p| PropertyStatus {
                     property_id: p.property.id.as_uuid(),
-                    address_line_1: p.property.details.address_line_1.as_str().to_owned(),
-                    postcode: p.property.details.postcode.as_str().to_owned(),
+                    address_line_1: p.property.address_line_1.as_str().to_owned(),
+                    postcode: p.property.postcode.as_str().to_owned(),
                     status: p.status.as_str(),
                     requirements: p
                         .requirements
@@ -80,7 +80,7 @@ impl From<Portfolio> for Dashboard {
                         .map(|r| RequirementStatus {
                             requirement: r.requirement.as_str(),
                             status: r.status.as_str(),
-                            rag: r.rag.as_str(),
+                            rag: r.rag().as_str(),
                             due_date: r.due_date,
                             document_id: r.document_id.map(|d| d.as_uuid()),
                         })
