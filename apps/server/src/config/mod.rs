@@ -57,7 +57,7 @@ pub struct Settings {
     /// `None` means SQLite in the data directory.
     pub database_url: Option<SecretString>,
     pub database_max_connections: u32,
-    /// The HTTP server's worker threads (`HTTP_WORKERS`): half the cores by default, at least one.
+    /// The HTTP server's worker threads (`HTTP_WORKERS`): one a core by default.
     pub http_workers: u32,
     pub jwt_secret: Option<SecretString>,
     /// How long a session lasts.
@@ -321,13 +321,11 @@ fn redact_url(url: &str) -> String {
     }
 }
 
-/// Half the cores, at least one: each HTTP worker is a thread of its own, and the other half is
-/// for what the requests wait on (the database when it shares the machine, SQLite's connection
-/// threads, Argon2id and PDF text on the blocking pool). Measured in docs/performance.md ("HTTP
-/// workers"): on 2 cores one worker serves each route faster than two.
+/// One worker a core, as the HTTP server's own default. Fewer was measured too (docs/performance.md,
+/// "Load on the main routes"): on 2 cores one worker served no route faster than two.
 fn default_http_workers() -> u32 {
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    u32::try_from(cores / 2).unwrap_or(u32::MAX).max(1)
+    u32::try_from(cores).unwrap_or(u32::MAX).max(1)
 }
 
 #[cfg(test)]

@@ -195,9 +195,9 @@ fn reminders_and_the_schedule_are_configured_or_named_when_wrong() {
 }
 
 #[test]
-fn http_workers_are_half_the_cores_unless_set() {
+fn http_workers_are_one_a_core_unless_set() {
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    let default = u32::try_from((cores / 2).max(1)).unwrap();
+    let default = u32::try_from(cores).unwrap();
     assert_eq!(settings(&[]).unwrap().http_workers, default);
     assert_eq!(settings(&[("HTTP_WORKERS", "3")]).unwrap().http_workers, 3);
     assert_eq!(
