@@ -233,7 +233,7 @@ async fn demo_fills_an_empty_database_with_every_colour_once_and_never_in_produc
             portfolio
                 .properties
                 .iter()
-                .flat_map(|p| p.requirements.iter().map(|r| r.rag)),
+                .flat_map(|p| p.requirements.iter().map(|r| r.rag())),
         );
     }
     assert_eq!(
