@@ -61,9 +61,17 @@ fn token(req: &HttpRequest) -> Option<String> {
     bearer.or_else(|| req.cookie(COOKIE).map(|c| c.value().to_owned()))
 }
 
-/// Authenticates the request under `guard`; `with_portfolio` (client routes only), reading the
-/// client's stored portfolio too.
-async fn authenticate(req: &HttpRequest, guard: Guard, with_portfolio: bool) -> Result<Authenticated, ApiError> {
+/// What an extractor authenticates a request for.
+#[derive(Debug, Clone, Copy)]
+enum Reading {
+    /// The route's guard.
+    Guarded(Guard),
+    /// A client's route that also reads the client's stored portfolio.
+    ClientWithPortfolio,
+}
+
+/// Authenticates the request as `reading` says.
+async fn authenticate(req: &HttpRequest, reading: Reading) -> Result<Authenticated, ApiError> {
     let state = state(req)?;
     let route = req.match_pattern().unwrap_or_else(|| "unmatched".to_owned());
     let request = RefusedRouteInfo {
@@ -72,10 +80,13 @@ async fn authenticate(req: &HttpRequest, guard: Guard, with_portfolio: bool) -> 
     };
     let token = token(req);
     let ctx = state.request_context(req);
-    let authenticated = if with_portfolio {
-        app::access::authenticate_with_portfolio(state.access(), token.as_deref(), request, &ctx).await
-    } else {
-        app::access::authenticate(state.access(), token.as_deref(), guard, request, &ctx).await
+    let authenticated = match reading {
+        Reading::Guarded(guard) => {
+            app::access::authenticate(state.access(), token.as_deref(), guard, request, &ctx).await
+        }
+        Reading::ClientWithPortfolio => {
+            app::access::authenticate_with_portfolio(state.access(), token.as_deref(), request, &ctx).await
+        }
     };
     match authenticated {
         Ok(authenticated) => Ok(authenticated),
@@ -123,7 +134,7 @@ impl FromRequest for SignedIn {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let Authenticated { claims, user, .. } = authenticate(&req, Guard::SignedIn, false).await?;
+            let Authenticated { claims, user, .. } = authenticate(&req, Reading::Guarded(Guard::SignedIn)).await?;
             Ok(Self { claims, user })
         })
     }
@@ -138,7 +149,7 @@ impl FromRequest for AdminSession {
         Box::pin(async move {
             let second_factor_required = state(&req)?.admin_second_factor_required;
             let Authenticated { claims, user, .. } =
-                authenticate(&req, Guard::Admin { second_factor_required }, false).await?;
+                authenticate(&req, Reading::Guarded(Guard::Admin { second_factor_required })).await?;
             Ok(Self(SignedIn { claims, user }))
         })
     }
@@ -151,7 +162,7 @@ impl FromRequest for ClientSession {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let (session, _) = client_session(authenticate(&req, Guard::Client, false).await?)?;
+            let (session, _) = client_session(authenticate(&req, Reading::Guarded(Guard::Client)).await?)?;
             Ok(session)
         })
     }
@@ -164,7 +175,7 @@ impl FromRequest for PortfolioSession {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let (client, portfolio) = client_session(authenticate(&req, Guard::Client, true).await?)?;
+            let (client, portfolio) = client_session(authenticate(&req, Reading::ClientWithPortfolio).await?)?;
             let portfolio = portfolio
                 .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("a client session without its portfolio")))?;
             Ok(Self { client, portfolio })

@@ -56,7 +56,7 @@ pub async fn authenticate(
     request: RefusedRouteInfo<'_>,
     ctx: &RequestContext,
 ) -> Result<Authenticated, AuthError> {
-    authenticate_reading(s, token, (guard, false), request, ctx).await
+    authenticate_reading(s, token, guard, false, request, ctx).await
 }
 
 /// [`authenticate`] under [`Guard::Client`], with the client's stored portfolio read in the same
@@ -71,13 +71,14 @@ pub async fn authenticate_with_portfolio(
     request: RefusedRouteInfo<'_>,
     ctx: &RequestContext,
 ) -> Result<Authenticated, AuthError> {
-    authenticate_reading(s, token, (Guard::Client, true), request, ctx).await
+    authenticate_reading(s, token, Guard::Client, true, request, ctx).await
 }
 
 async fn authenticate_reading(
     s: AccessServices<'_>,
     token: Option<&str>,
-    (guard, with_portfolio): (Guard, bool),
+    guard: Guard,
+    with_portfolio: bool,
     request: RefusedRouteInfo<'_>,
     ctx: &RequestContext,
 ) -> Result<Authenticated, AuthError> {
